@@ -1,0 +1,128 @@
+package relay;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import relay.config.RelayConfig;
+import relay.http.HttpRoutes;
+import relay.http.MetricsPage;
+import relay.metrics.Metrics;
+import relay.net.ConnectionRegistry;
+import relay.net.Endpoint;
+import relay.net.IdleSweeper;
+import relay.net.Listener;
+import relay.net.NanoClock;
+import relay.net.NetContext;
+import relay.net.WriteBufferPool;
+import relay.proto.echo.EchoEndpoint;
+import relay.route.ProtocolRouter;
+import relay.ws.CloseCode;
+import relay.ws.HttpResponse;
+
+/**
+ * The composition root: builds the shared context, the protocols, the router and the listeners from a
+ * {@link RelayConfig}, and runs the server's life (start, then a bounded graceful stop).
+ */
+public final class Server implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger("relay.Server");
+
+    private final RelayConfig config;
+    private final Metrics metrics = new Metrics();
+    private final ConnectionRegistry connections = new ConnectionRegistry();
+    private final ScheduledExecutorService scheduler;
+    private final NetContext context;
+    private final List<Listener> listeners = new ArrayList<>();
+    private volatile boolean stopped;
+
+    public Server(RelayConfig config) {
+        this.config = config;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "relay-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        this.context = new NetContext(config.limits(), metrics, connections,
+                new WriteBufferPool(WriteBufferPool.DEFAULT_BUFFER_BYTES, 256), NanoClock.SYSTEM, scheduler);
+    }
+
+    /** Binds every listener and starts accepting; throws if a port cannot be bound. */
+    public Server start() throws IOException {
+        Map<String, Endpoint> protocols = new HashMap<>();
+        protocols.put("echo", new EchoEndpoint());
+        HttpRoutes http = new HttpRoutes();
+        MetricsPage metricsPage = new MetricsPage(metrics, connections);
+        http.exact("/healthz", r -> HttpResponse.json(200,
+                "{\"status\":\"ok\",\"connections\":" + metrics.connectionsOpen.sum() + "}"));
+        http.exact("/metrics", r -> metricsPage.render());
+        ProtocolRouter router = new ProtocolRouter(protocols, null, http);
+        try {
+            for (var spec : config.listeners()) {
+                Listener listener = new Listener(spec, router, context);
+                listeners.add(listener);
+            }
+        } catch (IOException e) {
+            listeners.forEach(Listener::close);
+            throw e;
+        }
+        long sweepMs = IdleSweeper.periodMs(config.limits());
+        scheduler.scheduleAtFixedRate(new IdleSweeper(context), sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        for (Listener listener : listeners) {
+            listener.start();
+            LOG.info("Listening on ws://" + listener.spec().host() + ":" + listener.port() + " (" + listener.spec().mode() + ")");
+        }
+        return this;
+    }
+
+    /** The bound port of the i-th listener (useful with port 0). */
+    public int port(int listenerIndex) {
+        return listeners.get(listenerIndex).port();
+    }
+
+    public int port() {
+        return port(0);
+    }
+
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    public ConnectionRegistry connections() {
+        return connections;
+    }
+
+    /**
+     * Stops accepting, closes every connection with 1001 and waits up to the shutdown timeout for their
+     * closing handshakes; whatever is still open then is dropped.
+     */
+    @Override
+    public void close() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        listeners.forEach(Listener::close);
+        int open = connections.size();
+        if (open > 0) {
+            LOG.info("Shutting down: closing " + open + " connections");
+        }
+        connections.forEach(c -> c.close(CloseCode.GOING_AWAY, "server shutting down"));
+        long deadline = System.nanoTime() + config.shutdownTimeoutMs() * 1_000_000;
+        while (connections.size() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        connections.forEach(relay.net.Connection::abortNow);
+        scheduler.shutdownNow();
+        LOG.info("Stopped");
+    }
+}

@@ -1,0 +1,62 @@
+package relay.config;
+
+/**
+ * Per-connection limits and timeouts of the WebSocket layer. Every value has one flag (see relay.cli.Main)
+ * and one default here, with where the default comes from.
+ */
+public record Limits(
+        int maxMessageBytes,
+        int maxHeaderBytes,
+        long handshakeTimeoutMs,
+        long pingIntervalMs,
+        long pongTimeoutMs,
+        long closeTimeoutMs,
+        int outboundMaxMessages,
+        long outboundMaxBytes,
+        int readBufferBytes) {
+
+    /** Issue 2: 1 MiB, large enough for the 64 KiB messages of the seeds with a wide margin. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+    /** Issue 2: 8 KiB of request head, like nginx's default large_client_header_buffers entry. */
+    public static final int DEFAULT_MAX_HEADER_BYTES = 8 * 1024;
+    /** A complete upgrade request must arrive within 10 s (slowloris defence). */
+    public static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+    /** protocols.md: ping idle connections every 20 s ... */
+    public static final long DEFAULT_PING_INTERVAL_MS = 20_000;
+    /** ... and close those that do not answer within 20 s (seed 000/004's websockets library defaults). */
+    public static final long DEFAULT_PONG_TIMEOUT_MS = 20_000;
+    /** RFC 6455 7.1.1 leaves the wait for the peer's Close to us; 5 s, as Jetty's default idle close. */
+    public static final long DEFAULT_CLOSE_TIMEOUT_MS = 5_000;
+    /** Messages queued for one peer before it counts as too slow and is closed with 1013. */
+    public static final int DEFAULT_OUTBOUND_MAX_MESSAGES = 4096;
+    /** Bytes queued for one peer before it counts as too slow (4 MiB: four maximum-size messages). */
+    public static final long DEFAULT_OUTBOUND_MAX_BYTES = 4L << 20;
+    /** Socket read size; larger frames stream through it, so it bounds idle memory, not message size. */
+    public static final int DEFAULT_READ_BUFFER_BYTES = 4096;
+
+    public static Limits defaults() {
+        return new Limits(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_HEADER_BYTES, DEFAULT_HANDSHAKE_TIMEOUT_MS,
+                DEFAULT_PING_INTERVAL_MS, DEFAULT_PONG_TIMEOUT_MS, DEFAULT_CLOSE_TIMEOUT_MS,
+                DEFAULT_OUTBOUND_MAX_MESSAGES, DEFAULT_OUTBOUND_MAX_BYTES, DEFAULT_READ_BUFFER_BYTES);
+    }
+
+    public Limits {
+        positive("max message bytes", maxMessageBytes);
+        positive("max header bytes", maxHeaderBytes);
+        positive("handshake timeout", handshakeTimeoutMs);
+        positive("ping interval", pingIntervalMs);
+        positive("pong timeout", pongTimeoutMs);
+        positive("close timeout", closeTimeoutMs);
+        positive("outbound max messages", outboundMaxMessages);
+        positive("outbound max bytes", outboundMaxBytes);
+        if (readBufferBytes < 256) {
+            throw new IllegalArgumentException("read buffer must be at least 256 bytes");
+        }
+    }
+
+    private static void positive(String what, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(what + " must be positive");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package relay.http;
+
+import relay.metrics.Metrics;
+import relay.net.ConnectionRegistry;
+import relay.ws.HttpResponse;
+
+/** {@code GET /metrics} in the Prometheus text exposition format (version 0.0.4). */
+public final class MetricsPage {
+    private final Metrics metrics;
+    private final ConnectionRegistry connections;
+
+    public MetricsPage(Metrics metrics, ConnectionRegistry connections) {
+        this.metrics = metrics;
+        this.connections = connections;
+    }
+
+    public HttpResponse render() {
+        StringBuilder out = new StringBuilder(2048);
+        gauge(out, "relay_connections_open", "WebSocket connections currently open", metrics.connectionsOpen.sum());
+        gauge(out, "relay_sockets_live", "accepted sockets not yet released, including handshakes", connections.size());
+        counter(out, "relay_connections_accepted_total", "TCP connections accepted", metrics.connectionsAccepted.sum());
+        counter(out, "relay_messages_in_total", "WebSocket messages received", metrics.messagesIn.sum());
+        counter(out, "relay_bytes_in_total", "payload bytes received", metrics.bytesIn.sum());
+        counter(out, "relay_frames_out_total", "frames written", metrics.framesOut.sum());
+        counter(out, "relay_bytes_out_total", "bytes written", metrics.bytesOut.sum());
+        counter(out, "relay_queue_overflows_total", "peers closed with 1013 because their outbound queue was full",
+                metrics.queueOverflows.sum());
+        out.append("# HELP relay_closes_total connections closed, by close code\n# TYPE relay_closes_total counter\n");
+        metrics.closesByCode().forEach((code, n) ->
+                out.append("relay_closes_total{code=\"").append(code).append("\"} ").append(n).append('\n'));
+        out.append("# HELP relay_handshake_failures_total refused or failed handshakes, by reason\n")
+                .append("# TYPE relay_handshake_failures_total counter\n");
+        metrics.handshakeFailures().forEach((reason, n) ->
+                out.append("relay_handshake_failures_total{reason=\"").append(reason).append("\"} ").append(n).append('\n'));
+        return HttpResponse.of(200, "text/plain; version=0.0.4; charset=utf-8",
+                out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" gauge\n").append(name).append(' ').append(value).append('\n');
+    }
+
+    private static void counter(StringBuilder out, String name, String help, long value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(" counter\n").append(name).append(' ').append(value).append('\n');
+    }
+}

@@ -1,0 +1,252 @@
+package relay.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import relay.config.ListenerSpec;
+import relay.ws.CloseCode;
+import relay.ws.FrameWriter;
+import relay.ws.HttpRequest;
+import relay.ws.Opcode;
+
+/**
+ * One accepted TCP connection and, after the upgrade, one WebSocket. Its reader runs on one virtual thread
+ * ({@link ConnectionReader}) and its writer on another ({@link ConnectionWriter}); any thread may
+ * {@link #send} to it or {@link #close} it, and neither call ever blocks. Everything it holds is released
+ * exactly once, by {@link #release}, however it ends.
+ */
+public final class Connection {
+    private static final Logger LOG = Logger.getLogger("relay.Connection");
+
+    enum Phase { HANDSHAKE, OPEN, CLOSING, CLOSED }
+
+    private final long id;
+    private final SocketChannel channel;
+    private final ListenerSpec listener;
+    private final NetContext context;
+    private final ConnectionWriter writer;
+    private final AtomicBoolean closeSent = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final String remoteAddress;
+
+    private volatile Phase phase = Phase.HANDSHAKE;
+    private volatile Endpoint endpoint;
+    private volatile Object attachment;
+    private volatile HttpRequest request;
+    private volatile int closeCode = CloseCode.ABNORMAL;
+    final long acceptedAtNs;
+    volatile long lastReadAtNs;
+    volatile long pingSentAtNs;
+    volatile long closeSentAtNs;
+
+    Connection(long id, SocketChannel channel, ListenerSpec listener, NetContext context) {
+        this.id = id;
+        this.channel = channel;
+        this.listener = listener;
+        this.context = context;
+        this.acceptedAtNs = context.clock().nanoTime();
+        this.lastReadAtNs = acceptedAtNs;
+        this.remoteAddress = describe(channel);
+        this.writer = new ConnectionWriter(channel, context.limits().outboundMaxMessages(),
+                context.limits().outboundMaxBytes(), context.writeBuffers(), context.metrics(), this::abort);
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public ListenerSpec listener() {
+        return listener;
+    }
+
+    /** The upgrade request (path, query, headers); null during the handshake. */
+    public HttpRequest request() {
+        return request;
+    }
+
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** Per-connection protocol state, owned by the bound endpoint. */
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object value) {
+        attachment = value;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    public boolean isOpen() {
+        return phase == Phase.OPEN;
+    }
+
+    /**
+     * Hands this connection to another endpoint (protocol binding on auto listeners) and calls its
+     * {@code onOpen}. Call from the connection's own reader callbacks or while they cannot run.
+     */
+    public void bind(Endpoint next) {
+        endpoint = next;
+        next.onOpen(this);
+    }
+
+    /**
+     * Queues an encoded frame for this peer. Returns false if the connection is closing or closed, or if its
+     * outbound queue is full, in which case the peer is too slow and is closed with 1013.
+     */
+    public boolean send(byte[] frame) {
+        if (phase != Phase.OPEN) {
+            return false;
+        }
+        if (writer.offer(frame)) {
+            return true;
+        }
+        context.metrics().queueOverflows.increment();
+        LOG.log(Level.INFO, () -> "Closing slow peer " + this + ": outbound queue full (" + writer.queuedBytes() + " bytes queued)");
+        sendClose(CloseCode.TRY_AGAIN_LATER, "outbound queue full", true);
+        return false;
+    }
+
+    public boolean sendText(String text) {
+        return send(FrameWriter.encodeText(text));
+    }
+
+    /** Starts the closing handshake: queued data is still sent, then a Close with this code and reason. */
+    public void close(int code, String reason) {
+        sendClose(code, reason, false);
+    }
+
+    /** Runs {@code task} once after a delay on the shared scheduler; keep it short and non-blocking. */
+    public void schedule(Runnable task, long delay, TimeUnit unit) {
+        context.scheduler().schedule(task, delay, unit);
+    }
+
+    @Override
+    public String toString() {
+        return "#" + id + " " + remoteAddress;
+    }
+
+    // ---- package-private: used by the reader, the writer and the sweeper ----
+
+    NetContext context() {
+        return context;
+    }
+
+    SocketChannel channel() {
+        return channel;
+    }
+
+    ConnectionWriter writer() {
+        return writer;
+    }
+
+    Phase phase() {
+        return phase;
+    }
+
+    void opened(HttpRequest upgradeRequest, Endpoint first, Thread writerThread) {
+        request = upgradeRequest;
+        endpoint = first;
+        phase = Phase.OPEN;
+        context.metrics().connectionsOpen.increment();
+        writer.start(writerThread);
+    }
+
+    boolean isCloseSent() {
+        return closeSent.get();
+    }
+
+    /** Sends this connection's one Close frame; later calls do nothing. */
+    boolean sendClose(int code, String reason, boolean discardQueued) {
+        return sendClosePayload(code, FrameWriter.closePayload(code, reason), discardQueued);
+    }
+
+    boolean sendClosePayload(int code, byte[] payload, boolean discardQueued) {
+        if (phase == Phase.HANDSHAKE) {
+            abort(); // no WebSocket yet, so no closing handshake: just end it
+            return false;
+        }
+        if (!closeSent.compareAndSet(false, true)) {
+            return false;
+        }
+        closeSentAtNs = context.clock().nanoTime();
+        if (phase == Phase.OPEN) {
+            phase = Phase.CLOSING;
+        }
+        recordCloseCode(code);
+        writer.offerClose(FrameWriter.encode(Opcode.CLOSE, payload), discardQueued);
+        return true;
+    }
+
+    void recordCloseCode(int code) {
+        if (closeCode == CloseCode.ABNORMAL) {
+            closeCode = code;
+        }
+    }
+
+    void closingReceived() {
+        if (phase == Phase.OPEN) {
+            phase = Phase.CLOSING;
+        }
+    }
+
+    /** Drops the TCP connection without a closing handshake (end of a bounded shutdown). */
+    public void abortNow() {
+        abort();
+    }
+
+    /** Drops the TCP connection at once (dead peer, timeout); the reader then releases everything. */
+    void abort() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "close failed for " + this, e);
+        }
+    }
+
+    /** Frees everything this connection holds and tells its endpoint; runs exactly once. */
+    void release() {
+        if (!released.compareAndSet(false, true)) {
+            return;
+        }
+        boolean wasOpen = phase != Phase.HANDSHAKE;
+        phase = Phase.CLOSED;
+        abort();
+        writer.stop();
+        context.connections().remove(this);
+        if (!wasOpen) {
+            return;
+        }
+        int code = closeCode;
+        context.metrics().connectionsOpen.decrement();
+        context.metrics().countClose(code);
+        LOG.log(Level.FINE, () -> "Connection " + this + " closed with " + code);
+        Endpoint bound = endpoint;
+        if (bound != null) {
+            try {
+                bound.onClose(this, code);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "endpoint failed while closing " + this, e);
+            }
+        }
+    }
+
+    private static String describe(SocketChannel channel) {
+        try {
+            if (channel.getRemoteAddress() instanceof InetSocketAddress address) {
+                return address.getAddress().getHostAddress() + ":" + address.getPort();
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "?";
+    }
+}

@@ -1,0 +1,240 @@
+package relay.net;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import relay.config.Limits;
+import relay.ws.CloseCode;
+import relay.ws.FrameReader;
+import relay.ws.FrameWriter;
+import relay.ws.Handshake;
+import relay.ws.HttpException;
+import relay.ws.HttpRequest;
+import relay.ws.HttpRequestParser;
+import relay.ws.HttpResponse;
+import relay.ws.MessageAssembler;
+import relay.ws.MessageHandler;
+import relay.ws.Opcode;
+import relay.ws.ProtocolException;
+
+/**
+ * The body of a connection's virtual thread: reads the HTTP request, answers it or upgrades, then reads
+ * frames until the connection ends, and finally releases the connection. Protocol violations arrive here as
+ * {@link ProtocolException}s and are turned into the Close frame they call for; this is the one place that
+ * catches them.
+ */
+final class ConnectionReader implements Runnable, MessageHandler {
+    private static final Logger LOG = Logger.getLogger("relay.Connection");
+
+    private final Connection connection;
+    private final Router router;
+    private final Limits limits;
+    private FrameReader frames;
+    /** After a Close was received, or the connection failed: read only to notice the peer's FIN. */
+    private boolean discarding;
+
+    ConnectionReader(Connection connection, Router router) {
+        this.connection = connection;
+        this.router = router;
+        this.limits = connection.context().limits();
+    }
+
+    @Override
+    public void run() {
+        try {
+            byte[] head = new byte[limits.maxHeaderBytes()];
+            int headLength = readHead(head);
+            if (headLength < 0) {
+                return;
+            }
+            int end = HttpRequestParser.findEnd(head, headLength);
+            if (!upgrade(head, end)) {
+                return;
+            }
+            frames = new FrameReader(new MessageAssembler(this), true, limits.maxMessageBytes());
+            byte[] buffer = new byte[limits.readBufferBytes()];
+            int carried = 0;
+            if (headLength > end) {
+                // A client may send its first frames right behind the request.
+                int consumed = decode(head, end, headLength - end);
+                carried = headLength - end - consumed;
+                System.arraycopy(head, end + consumed, buffer, 0, carried);
+            }
+            readFrames(buffer, carried);
+        } catch (IOException e) {
+            LOG.log(Level.FINEST, "connection ended", e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "unexpected failure on " + connection, e);
+        } finally {
+            connection.release();
+        }
+    }
+
+    /** Reads until the request head is complete; returns its length, or -1 after answering an error. */
+    private int readHead(byte[] head) throws IOException {
+        SocketChannel channel = connection.channel();
+        ByteBuffer in = ByteBuffer.wrap(head);
+        int scanned = 0;
+        while (true) {
+            int n = channel.read(in);
+            if (n < 0) {
+                return -1;
+            }
+            if (HttpRequestParser.findEnd(head, in.position()) >= 0) {
+                return in.position();
+            }
+            scanned = in.position();
+            if (scanned == head.length) {
+                respond(HttpResponse.text(431, "request head larger than " + head.length + " bytes"), "head too large");
+                return -1;
+            }
+        }
+    }
+
+    /** Routes the request; returns true once the connection is a WebSocket. */
+    private boolean upgrade(byte[] head, int end) throws IOException {
+        HttpRequest request;
+        try {
+            request = HttpRequestParser.parse(head, end);
+        } catch (HttpException e) {
+            respond(e.response(), "malformed request");
+            return false;
+        }
+        ListenerSpecHolder spec = new ListenerSpecHolder(connection);
+        try {
+            if (!Handshake.isUpgradeRequest(request)) {
+                respond(router.serve(request, spec.listener()), null);
+                return false;
+            }
+            Endpoint endpoint = router.endpointFor(request, spec.listener());
+            if (endpoint == null) {
+                respond(HttpResponse.text(404, "no WebSocket endpoint at " + request.path()), "unknown path");
+                return false;
+            }
+            String accept = Handshake.accept(request);
+            writeFully(ByteBuffer.wrap(Handshake.switchingProtocols(accept)));
+            connection.opened(request, endpoint, Thread.ofVirtual().unstarted(connection.writer()));
+            LOG.log(Level.FINE, () -> "Connection " + connection + " upgraded on " + request.path());
+            endpoint.onOpen(connection);
+            return true;
+        } catch (HttpException e) {
+            respond(e.response(), "status " + e.response().status());
+            return false;
+        }
+    }
+
+    private void readFrames(byte[] buffer, int carried) throws IOException {
+        SocketChannel channel = connection.channel();
+        ByteBuffer in = ByteBuffer.wrap(buffer);
+        in.position(carried);
+        int end = carried;
+        while (true) {
+            int n = channel.read(in);
+            if (n < 0) {
+                return;
+            }
+            connection.lastReadAtNs = connection.context().clock().nanoTime();
+            connection.pingSentAtNs = 0;
+            end += n;
+            if (discarding) {
+                in.clear();
+                end = 0;
+                continue;
+            }
+            int consumed = decode(buffer, 0, end);
+            int rest = end - consumed;
+            if (rest > 0 && consumed > 0) {
+                System.arraycopy(buffer, consumed, buffer, 0, rest);
+            }
+            end = rest;
+            in.clear().position(end);
+        }
+    }
+
+    /** Feeds bytes to the frame reader; a violation fails the connection and switches to discarding. */
+    private int decode(byte[] bytes, int offset, int length) {
+        try {
+            return frames.read(bytes, offset, length);
+        } catch (ProtocolException e) {
+            LOG.log(Level.FINE, () -> "Failing " + connection + " with " + e.closeCode() + ": " + e.getMessage());
+            connection.sendClose(e.closeCode(), e.getMessage(), true);
+            discarding = true;
+            return length;
+        }
+    }
+
+    private void respond(HttpResponse response, String failure) throws IOException {
+        if (failure != null) {
+            connection.context().metrics().countHandshakeFailure(failure);
+            LOG.log(Level.FINE, () -> "Refused " + connection + ": " + response.status() + " " + response.bodyText());
+        }
+        writeFully(ByteBuffer.wrap(response.toBytes(true)));
+        connection.channel().shutdownOutput();
+    }
+
+    private void writeFully(ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            connection.channel().write(buffer);
+        }
+    }
+
+    // ---- MessageHandler: complete messages from the assembler ----
+
+    @Override
+    public void onText(byte[] bytes, int offset, int length) {
+        if (connection.isOpen()) {
+            count(length);
+            connection.endpoint().onText(connection, bytes, offset, length);
+        }
+    }
+
+    @Override
+    public void onBinary(byte[] bytes, int offset, int length) {
+        if (connection.isOpen()) {
+            count(length);
+            connection.endpoint().onBinary(connection, bytes, offset, length);
+        }
+    }
+
+    @Override
+    public void onPing(byte[] bytes, int offset, int length) {
+        // 5.5.2: upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response
+        if (!connection.isCloseSent()) {
+            connection.writer().offerPong(FrameWriter.encode(Opcode.PONG, bytes, offset, length));
+        }
+    }
+
+    @Override
+    public void onPong(byte[] bytes, int offset, int length) {
+        // 5.5.3: an unsolicited Pong serves as a heartbeat; no response is expected. Liveness is already noted.
+    }
+
+    @Override
+    public void onClose(int code, byte[] reason, int offset, int length) {
+        connection.closingReceived();
+        connection.recordCloseCode(code);
+        // 5.5.1: the endpoint sends a Close in response, typically echoing the status code it received
+        byte[] echo = new byte[code == CloseCode.NO_STATUS ? 0 : 2 + length];
+        if (echo.length > 0) {
+            echo[0] = (byte) (code >>> 8);
+            echo[1] = (byte) code;
+            System.arraycopy(reason, offset, echo, 2, length);
+        }
+        connection.sendClosePayload(code, echo, true);
+        discarding = true;
+    }
+
+    private void count(int length) {
+        connection.context().metrics().messagesIn.increment();
+        connection.context().metrics().bytesIn.add(length);
+    }
+
+    /** The listener spec of the connection, for routing. */
+    private record ListenerSpecHolder(Connection connection) {
+        relay.config.ListenerSpec listener() {
+            return connection.listener();
+        }
+    }
+}

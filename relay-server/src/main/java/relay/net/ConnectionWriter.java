@@ -1,0 +1,223 @@
+package relay.net;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.MpscChunkedArrayQueue;
+import relay.metrics.Metrics;
+
+/**
+ * The only writer of one connection's socket, on its own virtual thread. Any thread may queue frames: data
+ * frames go to a bounded lock-free MPSC queue (bounded in messages and in bytes); Pong, Ping and Close wait
+ * in single slots that are written ahead of queued data. The writer drains everything pending into one
+ * pooled direct buffer and sends it with one write call, so a burst of small frames costs one syscall.
+ *
+ * <p>Frames are immutable encoded {@code byte[]}s shared between recipients; nothing here mutates them.
+ * Once a Close frame is written the writer half-closes the socket (FIN) and ends; nothing is written after
+ * a Close.
+ */
+final class ConnectionWriter implements Runnable {
+    private static final VarHandle WAKE;
+    private static final VarHandle QUEUED_BYTES;
+    private static final VarHandle PONG;
+    private static final VarHandle PING;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            WAKE = lookup.findVarHandle(ConnectionWriter.class, "wake", int.class);
+            QUEUED_BYTES = lookup.findVarHandle(ConnectionWriter.class, "queuedBytes", long.class);
+            PONG = lookup.findVarHandle(ConnectionWriter.class, "pendingPong", byte[].class);
+            PING = lookup.findVarHandle(ConnectionWriter.class, "pendingPing", byte[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final SocketChannel channel;
+    private final MpscChunkedArrayQueue<byte[]> data;
+    private final long maxQueuedBytes;
+    private final WriteBufferPool buffers;
+    private final Metrics metrics;
+    private final Runnable onWriteFailure;
+
+    private volatile Thread thread;
+    @SuppressWarnings("unused") // accessed through WAKE
+    private volatile int wake;
+    @SuppressWarnings("unused") // accessed through QUEUED_BYTES
+    private volatile long queuedBytes;
+    @SuppressWarnings("unused") // accessed through PONG
+    private volatile byte[] pendingPong;
+    @SuppressWarnings("unused") // accessed through PING
+    private volatile byte[] pendingPing;
+    private volatile byte[] pendingClose;
+    private volatile boolean discardData;
+    private volatile boolean stopped;
+
+    ConnectionWriter(SocketChannel channel, int maxMessages, long maxQueuedBytes, WriteBufferPool buffers,
+                     Metrics metrics, Runnable onWriteFailure) {
+        this.channel = channel;
+        // Starts with a small chunk so that idle connections stay small; grows up to the bound.
+        this.data = new MpscChunkedArrayQueue<>(8, Math.max(16, maxMessages));
+        this.maxQueuedBytes = maxQueuedBytes;
+        this.buffers = buffers;
+        this.metrics = metrics;
+        this.onWriteFailure = onWriteFailure;
+    }
+
+    void start(Thread writerThread) {
+        thread = writerThread;
+        writerThread.start();
+    }
+
+    /** Queues a data frame; false when the queue is over its message or byte bound (the caller closes with 1013). */
+    boolean offer(byte[] frame) {
+        long after = (long) QUEUED_BYTES.getAndAdd(this, (long) frame.length) + frame.length;
+        if (after > maxQueuedBytes || !data.offer(frame)) {
+            QUEUED_BYTES.getAndAdd(this, (long) -frame.length);
+            return false;
+        }
+        wakeUp();
+        return true;
+    }
+
+    /** 5.5.3: a Pong answers the most recent Ping; an unsent older Pong is replaced. */
+    void offerPong(byte[] frame) {
+        PONG.setVolatile(this, frame);
+        wakeUp();
+    }
+
+    void offerPing(byte[] frame) {
+        PING.setVolatile(this, frame);
+        wakeUp();
+    }
+
+    /**
+     * Queues the one Close frame of this connection. With {@code discardData} queued data is dropped and the
+     * Close goes out next (failure, overflow); otherwise queued data is flushed first (a graceful close).
+     */
+    void offerClose(byte[] frame, boolean discard) {
+        discardData = discard;
+        pendingClose = frame;
+        wakeUp();
+    }
+
+    long queuedBytes() {
+        return (long) QUEUED_BYTES.getVolatile(this);
+    }
+
+    void stop() {
+        stopped = true;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    private void wakeUp() {
+        if ((int) WAKE.getAndSet(this, 1) == 0) {
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    private boolean hasWork() {
+        return PONG.getVolatile(this) != null || PING.getVolatile(this) != null || pendingClose != null || !data.isEmpty();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stopped) {
+                if (!hasWork()) {
+                    WAKE.setVolatile(this, 0);
+                    if (!hasWork() && !stopped) {
+                        LockSupport.park(this);
+                    }
+                    continue;
+                }
+                if (writeBatch()) {
+                    // 7.1.1: after its Close, an endpoint sends nothing more; FIN tells the peer so
+                    channel.shutdownOutput();
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            if (!stopped) {
+                onWriteFailure.run();
+            }
+        }
+    }
+
+    /** Writes one batch; returns true when it ended with the Close frame. */
+    private boolean writeBatch() throws IOException {
+        ByteBuffer out = buffers.acquire();
+        try {
+            long dataBytes = 0;
+            long directBytes = 0;
+            int frames = 0;
+            byte[] control = (byte[]) PONG.getAndSet(this, null);
+            if (control != null) {
+                out.put(control);
+                frames++;
+            }
+            control = (byte[]) PING.getAndSet(this, null);
+            if (control != null) {
+                out.put(control);
+                frames++;
+            }
+            byte[] close = pendingClose;
+            if (close != null && discardData) {
+                while (data.relaxedPoll() != null) {
+                    // dropped: the peer is failing or gone, these frames can no longer be delivered in order
+                }
+                QUEUED_BYTES.setVolatile(this, 0L);
+            }
+            byte[] frame;
+            while ((frame = data.relaxedPeek()) != null) {
+                if (frame.length > out.remaining()) {
+                    if (out.position() > 0) {
+                        break; // send what is gathered; the large frame leads the next batch
+                    }
+                    data.relaxedPoll();
+                    writeFully(ByteBuffer.wrap(frame));
+                    dataBytes += frame.length;
+                    directBytes += frame.length;
+                    frames++;
+                    continue;
+                }
+                out.put(frame);
+                data.relaxedPoll();
+                dataBytes += frame.length;
+                frames++;
+            }
+            boolean closing = close != null && data.isEmpty() && out.remaining() >= close.length;
+            if (closing) {
+                out.put(close);
+                frames++;
+            }
+            out.flip();
+            int batchBytes = out.remaining();
+            writeFully(out);
+            if (dataBytes > 0) {
+                QUEUED_BYTES.getAndAdd(this, -dataBytes);
+            }
+            metrics.framesOut.add(frames);
+            metrics.bytesOut.add(batchBytes + directBytes);
+            return closing;
+        } finally {
+            buffers.release(out);
+        }
+    }
+
+    private void writeFully(ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+}

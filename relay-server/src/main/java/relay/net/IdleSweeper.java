@@ -1,0 +1,70 @@
+package relay.net;
+
+import relay.config.Limits;
+import relay.ws.FrameWriter;
+import relay.ws.Opcode;
+
+/**
+ * Enforces the time limits of every connection from one periodic task: handshakes that take too long,
+ * idle connections (pinged, then dropped if they stay silent), and closing handshakes the peer never
+ * finishes. Runs on the shared scheduler; each pass is a scan of the live set, a few comparisons each.
+ */
+public final class IdleSweeper implements Runnable {
+    private static final byte[] PING = FrameWriter.encode(Opcode.PING, new byte[0]);
+
+    private final NetContext context;
+    private final long handshakeTimeoutNs;
+    private final long pingIntervalNs;
+    private final long pongTimeoutNs;
+    private final long closeTimeoutNs;
+
+    public IdleSweeper(NetContext context) {
+        this.context = context;
+        Limits limits = context.limits();
+        this.handshakeTimeoutNs = limits.handshakeTimeoutMs() * 1_000_000;
+        this.pingIntervalNs = limits.pingIntervalMs() * 1_000_000;
+        this.pongTimeoutNs = limits.pongTimeoutMs() * 1_000_000;
+        this.closeTimeoutNs = limits.closeTimeoutMs() * 1_000_000;
+    }
+
+    /** How often to sweep: fine enough for the shortest configured limit, at most once a second. */
+    public static long periodMs(Limits limits) {
+        long shortest = Math.min(Math.min(limits.handshakeTimeoutMs(), limits.pingIntervalMs()),
+                Math.min(limits.pongTimeoutMs(), limits.closeTimeoutMs()));
+        return Math.max(10, Math.min(1000, shortest / 4));
+    }
+
+    @Override
+    public void run() {
+        long now = context.clock().nanoTime();
+        context.connections().forEach(c -> sweep(c, now));
+    }
+
+    void sweep(Connection c, long now) {
+        switch (c.phase()) {
+            case HANDSHAKE -> {
+                if (now - c.acceptedAtNs > handshakeTimeoutNs) {
+                    context.metrics().countHandshakeFailure("timeout");
+                    c.abort();
+                }
+            }
+            case OPEN -> {
+                long pingSent = c.pingSentAtNs;
+                if (pingSent != 0) {
+                    if (now - pingSent > pongTimeoutNs) {
+                        c.abort(); // silent for a whole ping interval and pong timeout: the peer is gone
+                    }
+                } else if (now - c.lastReadAtNs > pingIntervalNs) {
+                    c.pingSentAtNs = now;
+                    c.writer().offerPing(PING);
+                }
+            }
+            case CLOSING -> {
+                if (c.isCloseSent() && now - c.closeSentAtNs > closeTimeoutNs) {
+                    c.abort();
+                }
+            }
+            case CLOSED -> { }
+        }
+    }
+}
