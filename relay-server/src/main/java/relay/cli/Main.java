@@ -77,6 +77,7 @@ public final class Main implements Callable<Integer> {
     long shutdownTimeoutMs = RelayConfig.DEFAULT_SHUTDOWN_TIMEOUT_MS;
 
     public static void main(String[] args) {
+        System.setProperty("java.util.logging.manager", relay.log.ShutdownSafeLogManager.class.getName());
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler((ex, a) -> {
             System.err.println("relay: " + ex.getMessage());

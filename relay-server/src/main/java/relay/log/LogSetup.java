@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -36,11 +35,7 @@ public final class LogSetup {
         for (Handler h : root.getHandlers()) {
             root.removeHandler(h);
         }
-        Handler handler = new ConsoleHandler() {
-            {
-                setOutputStream(out);
-            }
-        };
+        Handler handler = new LineHandler(out);
         handler.setFormatter(new SeedFormatter());
         handler.setLevel(level);
         root.addHandler(handler);
@@ -54,6 +49,33 @@ public final class LogSetup {
         if (v >= Level.WARNING.intValue()) return "WARNING";
         if (v >= Level.INFO.intValue()) return "INFO";
         return "DEBUG";
+    }
+
+    /** Prints each record as it comes, flushed, so that logs interleave correctly with other output. */
+    static final class LineHandler extends Handler {
+        private final PrintStream out;
+
+        LineHandler(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            if (isLoggable(record)) {
+                out.print(getFormatter().format(record));
+                out.flush();
+            }
+        }
+
+        @Override
+        public void flush() {
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            flush();
+        }
     }
 
     /** One line per record; a thrown exception follows as its own line. */
