@@ -21,6 +21,7 @@ import relay.net.NanoClock;
 import relay.net.NetContext;
 import relay.net.WriteBufferPool;
 import relay.proto.echo.EchoEndpoint;
+import relay.route.AutoBinder;
 import relay.route.ProtocolRouter;
 import relay.ws.CloseCode;
 import relay.ws.HttpResponse;
@@ -60,7 +61,8 @@ public final class Server implements AutoCloseable {
         http.exact("/healthz", r -> HttpResponse.json(200,
                 "{\"status\":\"ok\",\"connections\":" + metrics.connectionsOpen.sum() + "}"));
         http.exact("/metrics", r -> metricsPage.render());
-        ProtocolRouter router = new ProtocolRouter(protocols, null, http);
+        // Protocols register their endpoint under their protocols.md name and their HTTP routes here.
+        ProtocolRouter router = new ProtocolRouter(protocols, new AutoBinder(protocols, config.studioIdleWindowMs()), http);
         try {
             for (var spec : config.listeners()) {
                 Listener listener = new Listener(spec, router, context);

@@ -35,7 +35,7 @@ public final class ProtocolRouter implements Router {
         }
         String path = request.path();
         return switch (path) {
-            case "/" -> autoBinder;
+            case "/" -> BindingRules.isStudioQuery(request.query()) ? protocols.get("studio") : autoBinder;
             case "/booth" -> protocols.get("booth");
             case "/studio" -> protocols.get("studio");
             case "/carparty" -> protocols.get("carparty");
