@@ -13,6 +13,7 @@ import relay.config.RelayConfig;
 import relay.http.HttpRoutes;
 import relay.http.MetricsPage;
 import relay.metrics.Metrics;
+import relay.net.AdmissionControl;
 import relay.net.ConnectionRegistry;
 import relay.net.Endpoint;
 import relay.net.IdleSweeper;
@@ -49,7 +50,8 @@ public final class Server implements AutoCloseable {
             return t;
         });
         this.context = new NetContext(config.limits(), metrics, connections,
-                new WriteBufferPool(WriteBufferPool.DEFAULT_BUFFER_BYTES, 256), NanoClock.SYSTEM, scheduler);
+                new WriteBufferPool(WriteBufferPool.DEFAULT_BUFFER_BYTES, 256), NanoClock.SYSTEM, scheduler,
+                new AdmissionControl(config.admission()));
     }
 
     /** Binds every listener and starts accepting; throws if a port cannot be bound. */
@@ -62,6 +64,7 @@ public final class Server implements AutoCloseable {
                 "{\"status\":\"ok\",\"connections\":" + metrics.connectionsOpen.sum() + "}"));
         http.exact("/metrics", r -> metricsPage.render());
         // Protocols register their endpoint under their protocols.md name and their HTTP routes here.
+        protocols.forEach((name, endpoint) -> metrics.registerEndpoint(endpoint, name));
         ProtocolRouter router = new ProtocolRouter(protocols, new AutoBinder(protocols, config.studioIdleWindowMs()), http);
         try {
             for (var spec : config.listeners()) {

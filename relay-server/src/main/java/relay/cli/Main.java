@@ -12,6 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import relay.Server;
+import relay.config.Admission;
 import relay.config.Limits;
 import relay.config.ListenerSpec;
 import relay.config.RelayConfig;
@@ -67,6 +68,27 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--read-buffer-bytes", description = "Socket read size per connection (default: ${DEFAULT-VALUE}).")
     int readBufferBytes = Limits.DEFAULT_READ_BUFFER_BYTES;
 
+    @Option(names = "--max-connections", description = "Open sockets in all; more get 503 (default: ${DEFAULT-VALUE}).")
+    int maxConnections = Admission.DEFAULT_MAX_CONNECTIONS;
+
+    @Option(names = "--max-connections-per-ip", description = "Open sockets per source address; more get 429; 0 = off (default: ${DEFAULT-VALUE}).")
+    int maxConnectionsPerIp = Admission.DEFAULT_MAX_CONNECTIONS_PER_IP;
+
+    @Option(names = "--max-handshakes", description = "Sockets still in their upgrade; more get 503 (default: ${DEFAULT-VALUE}).")
+    int maxHandshakes = Admission.DEFAULT_MAX_HANDSHAKES_IN_FLIGHT;
+
+    @Option(names = "--max-messages-per-second", description = "Per connection, sustained; over it closes with 1008; 0 = off (default: ${DEFAULT-VALUE}).")
+    int maxMessagesPerSecond = Admission.DEFAULT_MAX_MESSAGES_PER_SECOND;
+
+    @Option(names = "--max-bytes-per-second", description = "Per connection, sustained payload bytes; over it 1008; 0 = off (default: ${DEFAULT-VALUE}).")
+    long maxBytesPerSecond = Admission.DEFAULT_MAX_BYTES_PER_SECOND;
+
+    @Option(names = "--max-fragments", description = "Frames per fragmented message; more close with 1009 (default: ${DEFAULT-VALUE}).")
+    int maxFragments = Admission.DEFAULT_MAX_FRAGMENTS_PER_MESSAGE;
+
+    @Option(names = "--allow-origin", paramLabel = "ORIGIN", description = "Browser Origin allowed to connect; repeatable. Unset: every Origin (non-browser clients send none and are always allowed).")
+    List<String> allowOrigins = new ArrayList<>();
+
     @Option(names = "--studio-tokens", paramLabel = "FILE", description = "Studio token file; without it any non-empty token is accepted.")
     Path studioTokens;
 
@@ -106,7 +128,13 @@ public final class Main implements Callable<Integer> {
         }
         Limits limits = new Limits(maxMessageBytes, maxHeaderBytes, handshakeTimeoutMs, pingIntervalMs, pongTimeoutMs,
                 closeTimeoutMs, outboundMaxMessages, outboundMaxBytes, readBufferBytes);
-        return new RelayConfig(new ArrayList<>(byPort.values()), limits, studioTokens, studioIdleMs, shutdownTimeoutMs);
+        if (maxBytesPerSecond > 0 && maxBytesPerSecond < maxMessageBytes) {
+            throw new IllegalArgumentException("--max-bytes-per-second must be at least --max-message-bytes (or 0), "
+                    + "or a maximum-size message could never pass");
+        }
+        Admission admission = new Admission(maxConnections, maxConnectionsPerIp, maxHandshakes, maxMessagesPerSecond,
+                maxBytesPerSecond, maxFragments, java.util.Set.copyOf(allowOrigins));
+        return new RelayConfig(new ArrayList<>(byPort.values()), limits, studioTokens, studioIdleMs, shutdownTimeoutMs, admission);
     }
 
     @Override

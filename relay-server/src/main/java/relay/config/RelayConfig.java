@@ -12,13 +12,15 @@ import java.util.List;
  * @param studioTokens the studio token file, or null to accept any non-empty token (protocols.md)
  * @param studioIdleWindowMs on auto listeners, how long a silent connection waits before it is bound to studio
  * @param shutdownTimeoutMs how long SIGTERM waits for connections to finish their closing handshakes
+ * @param admission connection, rate and origin limits
  */
 public record RelayConfig(
         List<ListenerSpec> listeners,
         Limits limits,
         Path studioTokens,
         long studioIdleWindowMs,
-        long shutdownTimeoutMs) {
+        long shutdownTimeoutMs,
+        Admission admission) {
 
     /** protocols.md rule 4: 150 ms, long enough for any client that speaks first to have spoken. */
     public static final long DEFAULT_STUDIO_IDLE_WINDOW_MS = 150;
@@ -35,6 +37,12 @@ public record RelayConfig(
         listeners = List.copyOf(listeners);
     }
 
+    /** With default admission limits. */
+    public RelayConfig(List<ListenerSpec> listeners, Limits limits, Path studioTokens, long studioIdleWindowMs,
+                       long shutdownTimeoutMs) {
+        this(listeners, limits, studioTokens, studioIdleWindowMs, shutdownTimeoutMs, Admission.defaults());
+    }
+
     /** A single auto listener with default limits, for tests and embedding. */
     public static RelayConfig of(String host, int port) {
         return new RelayConfig(List.of(new ListenerSpec(host, port, ListenerSpec.AUTO)), Limits.defaults(), null,
@@ -42,6 +50,10 @@ public record RelayConfig(
     }
 
     public RelayConfig withLimits(Limits newLimits) {
-        return new RelayConfig(listeners, newLimits, studioTokens, studioIdleWindowMs, shutdownTimeoutMs);
+        return new RelayConfig(listeners, newLimits, studioTokens, studioIdleWindowMs, shutdownTimeoutMs, admission);
+    }
+
+    public RelayConfig withAdmission(Admission newAdmission) {
+        return new RelayConfig(listeners, limits, studioTokens, studioIdleWindowMs, shutdownTimeoutMs, newAdmission);
     }
 }

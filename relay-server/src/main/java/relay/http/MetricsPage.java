@@ -25,6 +25,21 @@ public final class MetricsPage {
         counter(out, "relay_bytes_out_total", "bytes written", metrics.bytesOut.sum());
         counter(out, "relay_queue_overflows_total", "peers closed with 1013 because their outbound queue was full",
                 metrics.queueOverflows.sum());
+        counter(out, "relay_rate_limited_total", "connections closed with 1008 for exceeding a rate limit", metrics.rateLimited.sum());
+        labelled(out, "relay_connections", "gauge", "open WebSocket connections by protocol (auto: not yet bound)",
+                "protocol", metrics.protocols(), c -> c.open.sum());
+        labelled(out, "relay_protocol_messages_in_total", "counter", "messages received by protocol",
+                "protocol", metrics.protocols(), c -> c.messagesIn.sum());
+        labelled(out, "relay_protocol_bytes_in_total", "counter", "payload bytes received by protocol",
+                "protocol", metrics.protocols(), c -> c.bytesIn.sum());
+        labelled(out, "relay_protocol_messages_out_total", "counter", "frames queued to peers by protocol",
+                "protocol", metrics.protocols(), c -> c.messagesOut.sum());
+        labelled(out, "relay_protocol_bytes_out_total", "counter", "frame bytes queued to peers by protocol",
+                "protocol", metrics.protocols(), c -> c.bytesOut.sum());
+        labelled(out, "relay_listener_connections", "gauge", "open WebSocket connections by listener",
+                "listener", metrics.openByListener(), v -> v);
+        metrics.routingLatency.render(out, "relay_routing_latency_seconds",
+                "time from a complete inbound message to its delivery into every recipient's queue");
         out.append("# HELP relay_closes_total connections closed, by close code\n# TYPE relay_closes_total counter\n");
         metrics.closesByCode().forEach((code, n) ->
                 out.append("relay_closes_total{code=\"").append(code).append("\"} ").append(n).append('\n'));
@@ -34,6 +49,14 @@ public final class MetricsPage {
                 out.append("relay_handshake_failures_total{reason=\"").append(reason).append("\"} ").append(n).append('\n'));
         return HttpResponse.of(200, "text/plain; version=0.0.4; charset=utf-8",
                 out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static <T> void labelled(StringBuilder out, String name, String type, String help, String label,
+                                     java.util.Map<String, T> values, java.util.function.ToLongFunction<T> value) {
+        out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        values.forEach((key, v) -> out.append(name).append('{').append(label).append("=\"").append(key).append("\"} ")
+                .append(value.applyAsLong(v)).append('\n'));
     }
 
     private static void gauge(StringBuilder out, String name, String help, long value) {

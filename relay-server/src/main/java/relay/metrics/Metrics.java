@@ -13,12 +13,49 @@ public final class Metrics {
     public final LongAdder connectionsAccepted = new LongAdder();
     public final LongAdder connectionsOpen = new LongAdder();
     public final LongAdder queueOverflows = new LongAdder();
+    public final LongAdder rateLimited = new LongAdder();
     public final LongAdder messagesIn = new LongAdder();
     public final LongAdder bytesIn = new LongAdder();
     public final LongAdder framesOut = new LongAdder();
     public final LongAdder bytesOut = new LongAdder();
+    public final LatencyHistogram routingLatency = new LatencyHistogram();
     private final ConcurrentHashMap<Integer, LongAdder> closesByCode = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> handshakeFailures = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> openByListener = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ProtocolCounters> byProtocol = new ConcurrentHashMap<>();
+    /** Endpoint object -> its protocol's counters; filled at start-up by the composition root. */
+    private final ConcurrentHashMap<Object, ProtocolCounters> byEndpoint = new ConcurrentHashMap<>(); // endpoints use identity equals
+    private final ProtocolCounters unbound = protocol("auto");
+
+    /** The counters of a protocol, created on first use. */
+    public ProtocolCounters protocol(String name) {
+        return byProtocol.computeIfAbsent(name, ProtocolCounters::new);
+    }
+
+    /** Names the protocol an endpoint object serves; call before the server starts accepting. */
+    public void registerEndpoint(Object endpoint, String protocol) {
+        byEndpoint.put(endpoint, protocol(protocol));
+    }
+
+    /** The counters for connections bound to {@code endpoint} ("auto" for unknown or unbound endpoints). */
+    public ProtocolCounters countersFor(Object endpoint) {
+        ProtocolCounters counters = byEndpoint.get(endpoint);
+        return counters != null ? counters : unbound;
+    }
+
+    public LongAdder openOnListener(String listener) {
+        return openByListener.computeIfAbsent(listener, k -> new LongAdder());
+    }
+
+    public Map<String, ProtocolCounters> protocols() {
+        return new TreeMap<>(byProtocol);
+    }
+
+    public Map<String, Long> openByListener() {
+        Map<String, Long> copy = new TreeMap<>();
+        openByListener.forEach((k, v) -> copy.put(k, v.sum()));
+        return copy;
+    }
 
     public void countClose(int code) {
         closesByCode.computeIfAbsent(code, k -> new LongAdder()).increment();

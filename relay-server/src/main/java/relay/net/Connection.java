@@ -1,6 +1,7 @@
 package relay.net;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +9,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import relay.config.ListenerSpec;
+import relay.metrics.ProtocolCounters;
 import relay.ws.CloseCode;
 import relay.ws.FrameWriter;
 import relay.ws.HttpRequest;
@@ -32,6 +34,8 @@ public final class Connection {
     private final AtomicBoolean closeSent = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
     private final String remoteAddress;
+    private final InetAddress sourceAddress;
+    private volatile ProtocolCounters counters;
 
     private volatile Phase phase = Phase.HANDSHAKE;
     private volatile Endpoint endpoint;
@@ -43,8 +47,9 @@ public final class Connection {
     volatile long pingSentAtNs;
     volatile long closeSentAtNs;
 
-    Connection(long id, SocketChannel channel, ListenerSpec listener, NetContext context) {
+    Connection(long id, SocketChannel channel, InetAddress sourceAddress, ListenerSpec listener, NetContext context) {
         this.id = id;
+        this.sourceAddress = sourceAddress;
         this.channel = channel;
         this.listener = listener;
         this.context = context;
@@ -94,6 +99,13 @@ public final class Connection {
      * {@code onOpen}. Call from the connection's own reader callbacks or while they cannot run.
      */
     public void bind(Endpoint next) {
+        ProtocolCounters to = context.metrics().countersFor(next);
+        ProtocolCounters from = counters;
+        to.open.increment();
+        counters = to;
+        if (from != null) {
+            from.open.decrement();
+        }
         endpoint = next;
         next.onOpen(this);
     }
@@ -107,6 +119,9 @@ public final class Connection {
             return false;
         }
         if (writer.offer(frame)) {
+            ProtocolCounters c = counters;
+            c.messagesOut.increment();
+            c.bytesOut.add(frame.length);
             return true;
         }
         context.metrics().queueOverflows.increment();
@@ -155,9 +170,18 @@ public final class Connection {
     void opened(HttpRequest upgradeRequest, Endpoint first, Thread writerThread) {
         request = upgradeRequest;
         endpoint = first;
+        counters = context.metrics().countersFor(first);
+        counters.open.increment();
         phase = Phase.OPEN;
+        context.admission().handshakeEnded();
         context.metrics().connectionsOpen.increment();
+        context.metrics().openOnListener(listener.toString()).increment();
         writer.start(writerThread);
+    }
+
+    /** The counters of the protocol this connection is bound to. */
+    ProtocolCounters counters() {
+        return counters;
     }
 
     boolean isCloseSent() {
@@ -222,10 +246,14 @@ public final class Connection {
         abort();
         writer.stop();
         context.connections().remove(this);
+        context.admission().release(sourceAddress);
         if (!wasOpen) {
+            context.admission().handshakeEnded();
             return;
         }
         int code = closeCode;
+        counters.open.decrement();
+        context.metrics().openOnListener(listener.toString()).decrement();
         context.metrics().connectionsOpen.decrement();
         context.metrics().countClose(code);
         LOG.log(Level.FINE, () -> "Connection " + this + " closed with " + code);

@@ -5,7 +5,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import relay.config.Admission;
 import relay.config.Limits;
+import relay.metrics.Metrics;
+import relay.metrics.ProtocolCounters;
 import relay.ws.CloseCode;
 import relay.ws.FrameReader;
 import relay.ws.FrameWriter;
@@ -31,6 +34,10 @@ final class ConnectionReader implements Runnable, MessageHandler {
     private final Connection connection;
     private final Router router;
     private final Limits limits;
+    private final Admission admission;
+    private final NanoClock clock;
+    private TokenBucket messageRate;
+    private TokenBucket byteRate;
     private FrameReader frames;
     /** After a Close was received, or the connection failed: read only to notice the peer's FIN. */
     private boolean discarding;
@@ -39,6 +46,8 @@ final class ConnectionReader implements Runnable, MessageHandler {
         this.connection = connection;
         this.router = router;
         this.limits = connection.context().limits();
+        this.admission = connection.context().admission().limits();
+        this.clock = connection.context().clock();
     }
 
     @Override
@@ -53,7 +62,15 @@ final class ConnectionReader implements Runnable, MessageHandler {
             if (!upgrade(head, end)) {
                 return;
             }
-            frames = new FrameReader(new MessageAssembler(this), true, limits.maxMessageBytes());
+            frames = new FrameReader(new MessageAssembler(this), true, limits.maxMessageBytes(),
+                    admission.maxFragmentsPerMessage());
+            long now = clock.nanoTime();
+            if (admission.maxMessagesPerSecond() > 0) {
+                messageRate = new TokenBucket(admission.maxMessagesPerSecond(), now);
+            }
+            if (admission.maxBytesPerSecond() > 0) {
+                byteRate = new TokenBucket(admission.maxBytesPerSecond(), now);
+            }
             byte[] buffer = new byte[limits.readBufferBytes()];
             int carried = 0;
             if (headLength > end) {
@@ -109,6 +126,11 @@ final class ConnectionReader implements Runnable, MessageHandler {
                 return false;
             }
             Endpoint endpoint = router.endpointFor(request, spec.listener());
+            // 10.2: the Origin header protects against unauthorized cross-origin use by browsers
+            if (!admission.allowsOrigin(request.header("origin"))) {
+                respond(HttpResponse.text(403, "origin not allowed"), "origin");
+                return false;
+            }
             if (endpoint == null) {
                 respond(HttpResponse.text(404, "no WebSocket endpoint at " + request.path()), "unknown path");
                 return false;
@@ -184,18 +206,46 @@ final class ConnectionReader implements Runnable, MessageHandler {
 
     @Override
     public void onText(byte[] bytes, int offset, int length) {
-        if (connection.isOpen()) {
-            count(length);
+        if (admit(length)) {
+            long start = clock.nanoTime();
             connection.endpoint().onText(connection, bytes, offset, length);
+            connection.context().metrics().routingLatency.recordNs(clock.nanoTime() - start);
         }
     }
 
     @Override
     public void onBinary(byte[] bytes, int offset, int length) {
-        if (connection.isOpen()) {
-            count(length);
+        if (admit(length)) {
+            long start = clock.nanoTime();
             connection.endpoint().onBinary(connection, bytes, offset, length);
+            connection.context().metrics().routingLatency.recordNs(clock.nanoTime() - start);
         }
+    }
+
+    /** Counts a message and applies the rate limits; false when it must not be delivered. */
+    private boolean admit(int length) {
+        if (!connection.isOpen()) {
+            return false;
+        }
+        Metrics metrics = connection.context().metrics();
+        metrics.messagesIn.increment();
+        metrics.bytesIn.add(length);
+        ProtocolCounters counters = connection.counters();
+        counters.messagesIn.increment();
+        counters.bytesIn.add(length);
+        long now = clock.nanoTime();
+        boolean overMessages = messageRate != null && !messageRate.tryTake(1, now);
+        if (overMessages || (byteRate != null && !byteRate.tryTake(length, now))) {
+            metrics.rateLimited.increment();
+            String reason = overMessages
+                    ? "rate limit: more than " + admission.maxMessagesPerSecond() + " messages/s"
+                    : "rate limit: more than " + admission.maxBytesPerSecond() + " bytes/s";
+            LOG.log(Level.INFO, () -> "Closing " + connection + ": " + reason);
+            connection.sendClose(CloseCode.POLICY_VIOLATION, reason, true);
+            discarding = true;
+            return false;
+        }
+        return true;
     }
 
     @Override
@@ -224,11 +274,6 @@ final class ConnectionReader implements Runnable, MessageHandler {
         }
         connection.sendClosePayload(code, echo, true);
         discarding = true;
-    }
-
-    private void count(int length) {
-        connection.context().metrics().messagesIn.increment();
-        connection.context().metrics().bytesIn.add(length);
     }
 
     /** The listener spec of the connection, for routing. */

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import relay.config.ListenerSpec;
+import relay.ws.HttpResponse;
 
 /**
  * One listening socket and its accept loop (a virtual thread). Every accepted socket gets a
@@ -77,7 +78,14 @@ public final class Listener {
             }
             try {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                Connection connection = new Connection(IDS.incrementAndGet(), channel, spec, context);
+                InetSocketAddress remote = (InetSocketAddress) channel.getRemoteAddress();
+                HttpResponse refusal = context.admission().admit(remote.getAddress());
+                if (refusal != null) {
+                    context.metrics().countHandshakeFailure("refused_" + refusal.status());
+                    Thread.ofVirtual().start(() -> Refusal.send(channel, refusal));
+                    continue;
+                }
+                Connection connection = new Connection(IDS.incrementAndGet(), channel, remote.getAddress(), spec, context);
                 context.connections().add(connection);
                 context.metrics().connectionsAccepted.increment();
                 Thread.ofVirtual().start(new ConnectionReader(connection, router));

@@ -11,5 +11,6 @@ public record NetContext(
         ConnectionRegistry connections,
         WriteBufferPool writeBuffers,
         NanoClock clock,
-        ScheduledExecutorService scheduler) {
+        ScheduledExecutorService scheduler,
+        AdmissionControl admission) {
 }

@@ -42,8 +42,13 @@ public final class FrameReader {
      * @param maxMessageBytes the largest data message accepted; larger ones fail with 1009 before buffering
      */
     public FrameReader(FrameHandler handler, boolean expectMasked, long maxMessageBytes) {
+        this(handler, expectMasked, maxMessageBytes, Integer.MAX_VALUE);
+    }
+
+    /** @param maxFragments the most frames one message may arrive in; more fail with 1009 */
+    public FrameReader(FrameHandler handler, boolean expectMasked, long maxMessageBytes, int maxFragments) {
         this.handler = handler;
-        this.validator = new FrameValidator(expectMasked, maxMessageBytes);
+        this.validator = new FrameValidator(expectMasked, maxMessageBytes, maxFragments);
     }
 
     /** Decodes from {@code bytes[offset..offset+length)}; returns the number of bytes consumed. */

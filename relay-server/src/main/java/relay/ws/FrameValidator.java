@@ -9,12 +9,15 @@ package relay.ws;
 final class FrameValidator {
     private final boolean expectMasked;
     private final long maxMessageBytes;
+    private final int maxFragments;
     private boolean inFragmentedMessage;
     private long messageBytes;
+    private int fragments;
 
-    FrameValidator(boolean expectMasked, long maxMessageBytes) {
+    FrameValidator(boolean expectMasked, long maxMessageBytes, int maxFragments) {
         this.expectMasked = expectMasked;
         this.maxMessageBytes = maxMessageBytes;
+        this.maxFragments = maxFragments;
     }
 
     void check(int b0, boolean masked, long payloadLength) {
@@ -59,6 +62,11 @@ final class FrameValidator {
                 throw new ProtocolException(CloseCode.PROTOCOL_ERROR, "new data frame inside a fragmented message");
             }
             messageBytes = 0;
+            fragments = 0;
+        }
+        // 10.4: an endpoint may limit resources; a message in endless tiny pieces is refused like an oversized one
+        if (++fragments > maxFragments) {
+            throw new ProtocolException(CloseCode.MESSAGE_TOO_BIG, "message in more than " + maxFragments + " fragments");
         }
         // 10.4: limit message size before buffering any of it
         if (payloadLength > maxMessageBytes - messageBytes) {
