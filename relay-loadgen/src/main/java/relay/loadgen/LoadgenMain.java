@@ -1,0 +1,27 @@
+package relay.loadgen;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import relay.loadgen.report.CompareCommand;
+import relay.loadgen.scenario.EchoScenario;
+
+/**
+ * {@code ./relay loadgen <scenario> [options]}: relay's load generator. Each scenario is a subcommand; so is
+ * {@code compare}, which puts the latency logs of several runs side by side.
+ */
+@Command(name = "relay loadgen", mixinStandardHelpOptions = true,
+        description = "Open-loop WebSocket load generator with HdrHistogram latency logs.",
+        subcommands = {EchoScenario.class, CompareCommand.class})
+public final class LoadgenMain implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new LoadgenMain()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,123 @@
+package relay.loadgen.report;
+
+import java.io.FileNotFoundException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The latency record of one run, kept the way HdrHistogram intends: one {@link Recorder} per series (values
+ * in nanoseconds), recorded into by any loop thread without locks or allocation, and swapped each second
+ * by {@link #tick} for an interval histogram that is written to the {@code .hlog} and then recycled.
+ *
+ * <p>The {@code .hlog} is HdrHistogram's interval log format (readable by {@code HistogramLogReader},
+ * HdrHistogram's plotter and {@code ./relay loadgen compare}):
+ * <pre>
+ *   #[label: relay carparty 10x50]          our comment: the run's label
+ *   #[config: {"scenario":"carparty",...}]   our comment: the whole configuration as one JSON line
+ *   #[Histogram log format version 1.3]
+ *   #[StartTime: 1764000000.000 (seconds since epoch), ...]
+ *   #[BaseTime: ...]
+ *   "StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"
+ *   Tag=broadcast,1.000,1.000,0.870,HISTFAAAA...   one line per series per second; max in ms
+ * </pre>
+ * Only intervals after the warm-up are written; the summary is computed by reading the file back
+ * ({@link RunSummary#read}), so nothing is kept twice. A cumulative copy is kept only for the progress line.
+ */
+public final class LatencyLog implements AutoCloseable {
+    /** Anything slower than a minute is clamped to a minute (and is an error in any scenario). */
+    public static final long HIGHEST_TRACKABLE_NS = 60_000_000_000L;
+    public static final int SIGNIFICANT_DIGITS = 3;
+    /** Values are nanoseconds; the log's max column and the .hgrm files are in milliseconds. */
+    public static final double NS_PER_MS = 1_000_000.0;
+
+    private final List<String> series;
+    private final Recorder[] recorders;
+    private final Histogram[] recycled;
+    private final Histogram[] cumulative;
+    private final PrintStream file;
+    private final HistogramLogWriter writer;
+    private final long startEpochMs;
+    private long lastTickEpochMs;
+
+    public LatencyLog(Path hlog, List<String> series, String label, String configJson, long startEpochMs)
+            throws FileNotFoundException {
+        this.series = List.copyOf(series);
+        int n = series.size();
+        this.recorders = new Recorder[n];
+        this.recycled = new Histogram[n];
+        this.cumulative = new Histogram[n];
+        for (int i = 0; i < n; i++) {
+            recorders[i] = new Recorder(1, HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+            cumulative[i] = new Histogram(1, HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+        }
+        this.file = new PrintStream(hlog.toFile());
+        this.writer = new HistogramLogWriter(file);
+        this.startEpochMs = startEpochMs;
+        this.lastTickEpochMs = startEpochMs;
+        writer.outputComment("[label: " + label.replace('\n', ' ') + "]");
+        writer.outputComment("[config: " + configJson + "]");
+        writer.outputLogFormatVersion();
+        writer.outputStartTime(startEpochMs);
+        writer.setBaseTime(startEpochMs);
+        writer.outputBaseTime(startEpochMs);
+        writer.outputLegend();
+    }
+
+    public List<String> series() {
+        return series;
+    }
+
+    public int index(String name) {
+        int i = series.indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException("no series " + name);
+        }
+        return i;
+    }
+
+    /** Records one value in nanoseconds; any thread, allocation-free. */
+    public void record(int seriesIndex, long valueNs) {
+        recorders[seriesIndex].recordValue(valueNs < 0 ? 0 : Math.min(valueNs, HIGHEST_TRACKABLE_NS));
+    }
+
+    /**
+     * Ends the current interval of every series: written to the log when {@code write} (after the warm-up),
+     * discarded otherwise. Called by one reporting thread.
+     */
+    public synchronized void tick(boolean write) {
+        long nowMs = System.currentTimeMillis();
+        for (int i = 0; i < recorders.length; i++) {
+            Histogram interval = (Histogram) recorders[i].getIntervalHistogram(recycled[i]);
+            recycled[i] = interval;
+            if (!write) {
+                continue;
+            }
+            interval.setStartTimeStamp(lastTickEpochMs);
+            interval.setEndTimeStamp(nowMs);
+            interval.setTag(series.get(i));
+            writer.outputIntervalHistogram((lastTickEpochMs - startEpochMs) / 1000.0,
+                    (nowMs - startEpochMs) / 1000.0, interval, NS_PER_MS);
+            cumulative[i].add(interval);
+        }
+        lastTickEpochMs = nowMs;
+    }
+
+    /** The measured histogram so far (for the progress line only); reporting thread. */
+    public synchronized Histogram cumulative(int seriesIndex) {
+        return cumulative[seriesIndex];
+    }
+
+    public long startEpochMs() {
+        return startEpochMs;
+    }
+
+    @Override
+    public synchronized void close() {
+        file.flush();
+        file.close();
+    }
+}

@@ -1,0 +1,132 @@
+package relay.loadgen.scenario;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import relay.loadgen.net.WsConnection;
+import relay.loadgen.net.WsListener;
+
+/**
+ * {@code echo}: N connections to {@code /echo}, each sending S-byte messages at R per second; latency is the
+ * echo's arrival minus the intended send time. The simplest round trip through relay's network layer, and
+ * the measure of the load generator's own ceiling.
+ */
+@Command(name = "echo", mixinStandardHelpOptions = true,
+        description = "N connections to /echo sending at a fixed rate each; round-trip latency per message.")
+public final class EchoScenario extends Scenario {
+    @Option(names = {"-c", "--connections"}, defaultValue = "10", description = "Connections. Default: ${DEFAULT-VALUE}")
+    int connections;
+
+    @Option(names = {"-r", "--rate"}, defaultValue = "100", description = "Messages per second per connection. Default: ${DEFAULT-VALUE}")
+    double rate;
+
+    @Option(names = {"-s", "--size"}, defaultValue = "128", description = "Message size in bytes. Default: ${DEFAULT-VALUE}")
+    int size;
+
+    @Option(names = "--binary", description = "Send binary frames instead of text.")
+    boolean binary;
+
+    @Option(names = "--path", defaultValue = "/echo", description = "Path. Default: ${DEFAULT-VALUE}")
+    String path;
+
+    @Override
+    protected String name() {
+        return "echo";
+    }
+
+    @Override
+    protected List<String> series() {
+        return withSendLag("echo");
+    }
+
+    @Override
+    protected int connectionCount() {
+        return connections;
+    }
+
+    private final class Client implements WsListener {
+        final CountDownLatch ready;
+        final MessageTemplate message = new MessageTemplate("{", "}", size);
+        Run run;
+        int series;
+
+        Client(CountDownLatch ready) {
+            this.ready = ready;
+        }
+
+        @Override
+        public void onOpen(WsConnection c, long nowNs) {
+            ready.countDown();
+        }
+
+        @Override
+        public void onText(WsConnection c, byte[] bytes, int offset, int length, long nowNs) {
+            run.recordStamped(series, Stamp.findAndRead(bytes, offset, length), nowNs);
+        }
+
+        @Override
+        public void onBinary(WsConnection c, byte[] bytes, int offset, int length, long nowNs) {
+            onText(c, bytes, offset, length, nowNs);
+        }
+
+        @Override
+        public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
+            countClose(run, code, reason, initiatedByUs);
+        }
+
+        @Override
+        public void onFailed(WsConnection c, String kind) {
+            run.errors.add(kind);
+            ready.countDown();
+        }
+    }
+
+    private final java.util.ArrayList<WsConnection> opened = new java.util.ArrayList<>();
+
+    @Override
+    protected void setUp(Run run, long deadlineNs) throws InterruptedException {
+        CountDownLatch ready = new CountDownLatch(connections);
+        int series = run.log.index("echo");
+        for (int i = 0; i < connections; i++) {
+            Client client = new Client(ready);
+            client.run = run;
+            client.series = series;
+            WsConnection c = run.group.open(path, client);
+            c.attach(client);
+            opened.add(c);
+        }
+        if (!await(ready, deadlineNs)) {
+            run.errors.add("connect timeout", ready.getCount());
+        }
+    }
+
+    @Override
+    protected void startLoad(Run run, long loadStartNs) {
+        for (WsConnection c : opened) {
+            if (!c.isOpen()) {
+                continue;
+            }
+            Client client = c.attachment();
+            Pacer pacer = new Pacer(run, c.loop(), rate) {
+                @Override
+                protected boolean send(long intendedNs, long nowNs) {
+                    byte[] bytes = client.message.stamp(run.stampOf(intendedNs));
+                    boolean ok = binary ? c.sendBinary(bytes, 0, bytes.length) : c.sendText(bytes, 0, bytes.length);
+                    if (!ok) {
+                        if (!c.isOpen()) {
+                            return false;
+                        }
+                        run.errors.add("send buffer full");
+                        return true;
+                    }
+                    run.sent.increment();
+                    run.expected.increment();
+                    return true;
+                }
+            };
+            // Spread the connections' phases over one interval so they do not all send at the same instant.
+            pacer.start(loadStartNs + (long) (pacer.intervalNs() * (c.id() / (double) connections)));
+        }
+    }
+}

@@ -1,0 +1,351 @@
+package relay.loadgen.scenario;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import relay.json.Json;
+import relay.loadgen.net.ClientGroup;
+import relay.loadgen.net.WsConnection;
+import relay.loadgen.report.LatencyLog;
+import relay.loadgen.report.RunSummary;
+
+/**
+ * One load scenario as a picocli command: the options every scenario shares, and the life of a run.
+ *
+ * <ol>
+ *   <li>set-up: open and log in every connection ({@link #setUp}), bounded by {@code --connect-timeout};</li>
+ *   <li>load: start the pacers ({@link #startLoad}); warm-up, then the measured {@code --duration};</li>
+ *   <li>drain: wait up to {@code --drain} for deliveries still in flight; what never arrives is a
+ *       {@code timeout} error;</li>
+ *   <li>report: close every connection, read the {@code .hlog} back, print the table and write
+ *       {@code <series>.hgrm} and {@code summary.json} to {@code --out}.</li>
+ * </ol>
+ * A progress line goes to stderr every second. The run ends with its summary even when the server
+ * refuses, closes or answers wrongly; the exit status is 0 without errors and 1 with any.
+ */
+public abstract class Scenario implements Callable<Integer> {
+    public static final String SEND_LAG = "send-lag";
+    private static final long SECOND_NS = 1_000_000_000L;
+    private static final DateTimeFormatter DIR_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    @Spec
+    protected CommandSpec spec;
+
+    @Option(names = "--url", defaultValue = "ws://127.0.0.1:8765",
+            description = "Server to load (ws://host:port; the path comes from --path). Default: ${DEFAULT-VALUE}")
+    protected URI url;
+
+    @Option(names = {"-d", "--duration"}, defaultValue = "10s", converter = DurationConverter.class,
+            description = "Measured time after the warm-up (e.g. 30s, 2m). Default: ${DEFAULT-VALUE}")
+    protected Duration duration;
+
+    @Option(names = "--warmup", converter = DurationConverter.class,
+            description = "Load that is sent but not recorded, before the measured time. Default: 2s (0 for signaling, connections)")
+    protected Duration warmup;
+
+    @Option(names = "--drain", defaultValue = "2s", converter = DurationConverter.class,
+            description = "How long to wait after the end for deliveries in flight. Default: ${DEFAULT-VALUE}")
+    protected Duration drain;
+
+    @Option(names = "--connect-timeout", defaultValue = "30s", converter = DurationConverter.class,
+            description = "Bound on the whole set-up phase. Default: ${DEFAULT-VALUE}")
+    protected Duration connectTimeout;
+
+    @Option(names = "--connect-concurrency", defaultValue = "256",
+            description = "Opening handshakes in flight at once. Default: ${DEFAULT-VALUE}")
+    protected int connectConcurrency;
+
+    @Option(names = "--loops", defaultValue = "0",
+            description = "Selector threads (0: one per core, at most 4). Default: ${DEFAULT-VALUE}")
+    protected int loops;
+
+    @Option(names = "--source-addresses", defaultValue = "0",
+            description = "Loopback source addresses 127.0.0.1..N to spread connections over (0: one per "
+                    + ClientGroup.DEFAULT_CONNECTIONS_PER_SOURCE_ADDRESS + " connections). Default: ${DEFAULT-VALUE}")
+    protected int sourceAddresses;
+
+    @Option(names = "--out", description = "Results directory. Default: results/<scenario>-<yyyyMMdd-HHmmss>/")
+    protected Path out;
+
+    @Option(names = "--label", description = "Label of this run in compare pages (e.g. relay-zgc). Default: <scenario> <url>")
+    protected String label;
+
+    @Option(names = "--quiet", description = "No progress line.")
+    protected boolean quiet;
+
+    protected PrintStream stdout = System.out;
+    protected PrintStream stderr = System.err;
+
+    /** Short scenario name, as on the command line. */
+    protected abstract String name();
+
+    /** Latency series this scenario records, {@link #SEND_LAG} included where it paces sends. */
+    protected abstract List<String> series();
+
+    /** The series whose p50/p99 the progress line shows. */
+    protected String primarySeries() {
+        return series().get(0);
+    }
+
+    /** How many connections the scenario opens (to choose source addresses). */
+    protected abstract int connectionCount();
+
+    /** Opens and logs in the connections; returns when ready (or gives up at the deadline, counting errors). */
+    protected abstract void setUp(Run run, long deadlineNs) throws InterruptedException;
+
+    /** Starts the load: pacers due from {@code loadStartNs}. */
+    protected abstract void startLoad(Run run, long loadStartNs) throws InterruptedException;
+
+    protected Duration defaultWarmup() {
+        return Duration.ofSeconds(2);
+    }
+
+    /** Extra lines for the report (e.g. memory per connection) and members for summary.json. */
+    protected void addResults(Run run, Map<String, Object> results) {}
+
+    /** Whether intervals written before the warm-up ends are kept (scenarios whose set-up is the measurement). */
+    protected boolean recordsSetUp() {
+        return false;
+    }
+
+    public Path outDir() {
+        return out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (warmup == null) {
+            warmup = defaultWarmup();
+        }
+        LocalDateTime started = LocalDateTime.now(ZoneOffset.UTC);
+        if (out == null) {
+            out = Path.of("results", name() + "-" + DIR_TIME.format(started));
+        }
+        Files.createDirectories(out);
+        if (label == null) {
+            label = name() + " " + url.getHost() + ":" + url.getPort();
+        }
+        Map<String, Object> config = configuration();
+        String configJson = Json.writeString(config);
+        List<String> series = series();
+        Path hlog = out.resolve(name() + ".hlog");
+        int addresses = sourceAddresses > 0 ? sourceAddresses
+                : Math.max(1, (connectionCount() + ClientGroup.DEFAULT_CONNECTIONS_PER_SOURCE_ADDRESS - 1)
+                        / ClientGroup.DEFAULT_CONNECTIONS_PER_SOURCE_ADDRESS);
+        int loopCount = loops > 0 ? loops : ClientGroup.defaultLoops();
+        Run run;
+        try (LatencyLog log = new LatencyLog(hlog, series, label, configJson, System.currentTimeMillis())) {
+            ClientGroup group = new ClientGroup(url, loopCount, connectConcurrency, addresses,
+                    WsConnection.DEFAULT_READ_BUFFER_BYTES, WsConnection.DEFAULT_WRITE_BUFFER_BYTES);
+            run = new Run(log, group);
+            Reporter reporter = new Reporter(run, series.indexOf(primarySeries()));
+            reporter.start();
+            try {
+                long deadline = System.nanoTime() + connectTimeout.toNanos();
+                setUp(run, deadline);
+                long loadStart = System.nanoTime() + 50_000_000L;
+                run.phases(loadStart, warmup.toNanos(), duration.toNanos());
+                LockSupport.unpark(reporter);
+                startLoad(run, loadStart);
+                sleepUntil(run.endNs(), () -> false);
+                long drainEnd = System.nanoTime() + drain.toNanos();
+                sleepUntil(drainEnd, () -> run.received.sum() >= run.expected.sum());
+                run.stop();
+            } finally {
+                reporter.finish();
+                run.stop();
+                group.closeAll(1_000);
+                group.close();
+            }
+            long missing = run.expected.sum() - run.received.sum();
+            if (missing > 0) {
+                run.errors.add("timeout (no delivery within --drain)", missing);
+            }
+        }
+        return report(run, configJson, started);
+    }
+
+    private int report(Run run, String configJson, LocalDateTime started) throws IOException {
+        RunSummary summary = RunSummary.read(out.resolve(name() + ".hlog"));
+        summary.writeHgrm(out);
+        Map<String, Object> results = new LinkedHashMap<>();
+        addResults(run, results);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("scenario", name());
+        json.put("label", label);
+        json.put("started", started.toString() + "Z");
+        json.put("config", Json.parse(configJson));
+        json.put("connections", run.group.connections().size());
+        json.put("sent", run.sent.sum());
+        json.put("expectedDeliveries", run.expected.sum());
+        json.put("received", run.received.sum());
+        json.put("errors", run.errors.snapshot());
+        json.put("series", summary.seriesJson());
+        json.putAll(results);
+        Files.writeString(out.resolve("summary.json"), Json.writeString(json) + "\n", StandardCharsets.UTF_8);
+
+        stdout.println();
+        stdout.println(label + " (" + name() + ", " + DurationConverter.format(duration) + " measured after "
+                + DurationConverter.format(warmup) + " warm-up)");
+        stdout.print(summary.table());
+        stdout.printf(Locale.ROOT, "sent %d, expected deliveries %d, received %d%n", run.sent.sum(),
+                run.expected.sum(), run.received.sum());
+        results.forEach((k, v) -> stdout.println(k + ": " + v));
+        Map<String, Long> errors = run.errors.snapshot();
+        if (errors.isEmpty()) {
+            stdout.println("errors: none");
+        } else {
+            stdout.println("errors:");
+            errors.forEach((k, v) -> stdout.println("  " + k + ": " + v));
+        }
+        stdout.println("results: " + out.toAbsolutePath());
+        return errors.isEmpty() ? 0 : 1;
+    }
+
+    /** Every option with its effective value, for the summary and the hlog header. */
+    private Map<String, Object> configuration() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("scenario", name());
+        for (OptionSpec option : spec.options()) {
+            if (option.usageHelp() || option.versionHelp()) {
+                continue;
+            }
+            String key = option.longestName().replaceFirst("^-+", "");
+            Object value = option.getValue();
+            if (value instanceof Duration d) {
+                value = DurationConverter.format(d);
+            } else if (value instanceof Path || value instanceof URI) {
+                value = value.toString();
+            }
+            config.put(key, value);
+        }
+        config.put("warmup", DurationConverter.format(warmup));
+        config.put("out", out.toString());
+        config.put("label", label);
+        return config;
+    }
+
+    /** Waits on the set-up thread until a latch opens or the deadline passes; false on timeout. */
+    protected static boolean await(CountDownLatch latch, long deadlineNs) throws InterruptedException {
+        return latch.await(Math.max(0, deadlineNs - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    private static void sleepUntil(long deadlineNs, BooleanSupplier done) throws InterruptedException {
+        while (!done.getAsBoolean()) {
+            long left = deadlineNs - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            Thread.sleep(Math.min(left / 1_000_000 + 1, 50));
+        }
+    }
+
+    /** The once-a-second interval tick and progress line, on its own platform thread. */
+    private final class Reporter extends Thread {
+        private final Run run;
+        private final int primary;
+        private volatile boolean done;
+        private long lastTickNs = System.nanoTime();
+
+        Reporter(Run run, int primary) {
+            super("loadgen-reporter");
+            setDaemon(true);
+            this.run = run;
+            this.primary = primary;
+        }
+
+        @Override
+        public void run() {
+            while (!done) {
+                // Ticks fall on whole seconds from the end of the warm-up, so written intervals are the
+                // measured seconds exactly (the last one, up to the end of the drain, is partial).
+                long anchor = run.warmupEndNs() == Long.MAX_VALUE ? run.baseNs : run.warmupEndNs();
+                long now = System.nanoTime();
+                long next = anchor + (Math.floorDiv(now - anchor, SECOND_NS) + 1) * SECOND_NS;
+                LockSupport.parkNanos(this, next - now);
+                if (!done && System.nanoTime() - next >= 0) {
+                    tick();
+                } // else woken early: the phases were just set, re-anchor
+            }
+        }
+
+        private synchronized void tick() {
+            long now = System.nanoTime();
+            // An interval is written when it starts after the warm-up (1 ms of tolerance for the tick's lateness).
+            boolean write = recordsSetUp() || lastTickNs - run.warmupEndNs() >= -1_000_000L;
+            run.log.tick(write);
+            lastTickNs = now;
+            if (!quiet) {
+                stderr.println(progress(now));
+            }
+        }
+
+        private String progress(long now) {
+            long loadStart = run.loadStartNs();
+            String phase;
+            double elapsed;
+            if (loadStart == Long.MAX_VALUE) {
+                phase = "set-up";
+                elapsed = (now - run.baseNs) / 1e9;
+            } else if (now - run.warmupEndNs() < 0) {
+                phase = "warm-up";
+                elapsed = (now - loadStart) / 1e9;
+            } else if (now - run.endNs() < 0) {
+                phase = "measure";
+                elapsed = (now - loadStart) / 1e9;
+            } else {
+                phase = "drain";
+                elapsed = (now - loadStart) / 1e9;
+            }
+            Histogram h = run.log.cumulative(primary);
+            int open = run.group.openCount();
+            return String.format(Locale.ROOT,
+                    "[%6.1fs %-7s] open %d  sent %d  recv %d  errors %d  %s p50 %.3f ms  p99 %.3f ms",
+                    elapsed, phase, open, run.sent.sum(), run.received.sum(), run.errors.total(),
+                    primarySeries(), h.getTotalCount() == 0 ? 0.0 : h.getValueAtPercentile(50) / 1e6,
+                    h.getTotalCount() == 0 ? 0.0 : h.getValueAtPercentile(99) / 1e6);
+        }
+
+        void finish() throws InterruptedException {
+            done = true;
+            LockSupport.unpark(this);
+            join(2_000);
+            tick(); // the last, partial interval
+        }
+    }
+
+    /** Counts the outcome of a connection that failed or closed unexpectedly. */
+    protected static void countClose(Run run, int code, String reason, boolean initiatedByUs) {
+        if (!initiatedByUs && !run.stopping()) {
+            run.errors.add("closed " + code + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")"));
+        }
+    }
+
+    protected static List<String> withSendLag(String... names) {
+        List<String> list = new ArrayList<>(List.of(names));
+        list.add(SEND_LAG);
+        return list;
+    }
+}

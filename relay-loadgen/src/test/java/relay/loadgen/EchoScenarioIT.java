@@ -1,0 +1,79 @@
+package relay.loadgen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import relay.Server;
+import relay.config.RelayConfig;
+import relay.json.Json;
+import relay.loadgen.report.RunSummary;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EchoScenarioIT {
+    static Server server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new Server(RelayConfig.of("127.0.0.1", 0)).start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void shortEchoRunWritesLogDistributionsAndSummary(@TempDir Path dir) throws Exception {
+        var result = LoadgenTestSupport.run("echo", "--url", "ws://127.0.0.1:" + server.port(), "-c", "4", "-r", "100",
+                "-d", "1s", "--warmup", "500ms", "--drain", "2s", "--out", dir.toString(), "--label", "smoke");
+
+        assertEquals(0, result.exitCode(), result.stdout());
+        assertTrue(result.stdout().contains("p99.99"), result.stdout());
+        assertTrue(result.stderr().contains("echo p50"), "progress line: " + result.stderr());
+        RunSummary summary = RunSummary.read(dir.resolve("echo.hlog"));
+        assertEquals("smoke", summary.label());
+        long count = summary.series("echo").histogram().getTotalCount();
+        assertTrue(count >= 300 && count <= 420, "about 4 x 100 measured messages, got " + count);
+        assertTrue(Files.readString(dir.resolve("echo.hgrm")).contains("Percentile"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("summary.json")));
+        assertEquals("echo", json.get("scenario"));
+        assertEquals(Map.of(), json.get("errors"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> echo = (Map<String, Object>) ((Map<String, Object>) json.get("series")).get("echo");
+        assertEquals(count, ((Number) echo.get("count")).longValue());
+        assertTrue(((Map<?, ?>) json.get("config")).get("rate").toString().startsWith("100"));
+    }
+
+    @Test
+    void refusedConnectionsAreCountedAndTheRunStillEndsWithItsSummary(@TempDir Path dir) throws Exception {
+        int closedPort;
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        var result = LoadgenTestSupport.run("echo", "--url", "ws://127.0.0.1:" + closedPort, "-c", "3",
+                "-d", "500ms", "--warmup", "0s", "--drain", "0s", "--out", dir.toString(), "--quiet");
+
+        assertEquals(1, result.exitCode());
+        assertTrue(result.stdout().contains("refused: 3"), result.stdout());
+        assertTrue(Files.exists(dir.resolve("summary.json")));
+    }
+
+    @Test
+    void anHttpErrorIsCountedByStatus(@TempDir Path dir) throws Exception {
+        var result = LoadgenTestSupport.run("echo", "--url", "ws://127.0.0.1:" + server.port(), "--path", "/nowhere",
+                "-c", "2", "-d", "500ms", "--warmup", "0s", "--drain", "0s", "--out", dir.toString(), "--quiet");
+
+        assertEquals(1, result.exitCode());
+        assertTrue(result.stdout().contains("http 404: 2"), result.stdout());
+    }
+}
