@@ -1,0 +1,108 @@
+package relay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import relay.testing.TestClient;
+import relay.testing.TestServer;
+
+/** Operations surface: /healthz, /metrics, and a real process's life under SIGTERM. */
+@Timeout(60)
+class OperationsIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static HttpResponse<String> get(URI uri) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthzReportsOkAndOpenConnections() throws Exception {
+        try (TestServer server = TestServer.start(); TestClient client = TestClient.connect(server.uri("/echo"))) {
+            HttpResponse<String> response = get(server.http("/healthz"));
+            assertEquals(200, response.statusCode());
+            assertTrue(response.body().contains("\"status\":\"ok\""), response.body());
+            assertTrue(response.body().contains("\"connections\":1"), response.body());
+        }
+    }
+
+    @Test
+    void metricsCountTrafficByProtocolClosesAndLatencyInPrometheusFormat() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            try (TestClient client = TestClient.connect(server.uri("/echo"))) {
+                client.send("one").nextText();
+                client.send("two").nextText();
+            }
+            TestClient.await("the close to be counted", () -> server.server().metrics().closesByCode().containsKey(1000));
+            HttpResponse<String> response = get(server.http("/metrics"));
+            assertEquals(200, response.statusCode());
+            assertTrue(response.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"));
+            String body = response.body();
+            assertTrue(body.contains("relay_protocol_messages_in_total{protocol=\"echo\"} 2"), body);
+            assertTrue(body.contains("relay_protocol_messages_out_total{protocol=\"echo\"} 2"), body);
+            assertTrue(body.contains("relay_closes_total{code=\"1000\"} 1"), body);
+            assertTrue(body.contains("relay_routing_latency_seconds_count 2"), body);
+            assertTrue(body.contains("relay_connections{protocol=\"echo\"} 0"), body);
+            for (String line : body.split("\n")) {
+                assertTrue(line.startsWith("#") || line.matches("[a-z_]+(\\{[a-z]+=\"[^\"]*\"\\})? -?[0-9.eE+-]+"),
+                        "not Prometheus text: " + line);
+            }
+        }
+    }
+
+    @Test
+    void sigtermClosesEveryConnectionWith1001AndExits() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        // As the launcher starts it (see ./relay serve).
+        Process process = new ProcessBuilder(java, "--sun-misc-unsafe-memory-access=allow",
+                "-Djava.util.logging.manager=relay.log.ShutdownSafeLogManager", "-cp",
+                System.getProperty("java.class.path"), "relay.cli.Main", "--host", "127.0.0.1", "--port", "0",
+                "--shutdown-timeout-ms", "3000")
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            CompletableFuture<Integer> port = new CompletableFuture<>();
+            List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                Pattern listening = Pattern.compile("\\[INFO\\] relay\\.Server: Listening on ws://127\\.0\\.0\\.1:(\\d+)");
+                try {
+                    for (String line; (line = out.readLine()) != null; ) {
+                        lines.add(line);
+                        Matcher m = listening.matcher(line);
+                        if (m.find()) {
+                            port.complete(Integer.parseInt(m.group(1)));
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    port.completeExceptionally(e);
+                }
+            });
+            int p = port.get(20, TimeUnit.SECONDS);
+            TestClient a = TestClient.connect(URI.create("ws://127.0.0.1:" + p + "/echo"));
+            TestClient b = TestClient.connect(URI.create("ws://127.0.0.1:" + p + "/echo"));
+            a.send("before").nextText();
+            process.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+            assertEquals(1001, a.awaitClose().code());
+            assertEquals(1001, b.awaitClose().code());
+            assertTrue(process.waitFor(10, TimeUnit.SECONDS), "process did not exit after SIGTERM");
+            TestClient.await("the shutdown log line", () -> lines.stream().anyMatch(l -> l.contains("relay.Server: Stopped")));
+            assertTrue(lines.stream().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\[INFO\\] relay\\.Server: Shutting down.*")),
+                    String.join("\n", lines));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+}
