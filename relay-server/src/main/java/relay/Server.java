@@ -1,6 +1,7 @@
 package relay;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,11 @@ import relay.net.NanoClock;
 import relay.net.NetContext;
 import relay.net.WriteBufferPool;
 import relay.proto.echo.EchoEndpoint;
+import relay.proto.signaling.SignalingEndpoint;
+import relay.proto.studio.StudioApi;
+import relay.proto.studio.StudioEndpoint;
+import relay.proto.studio.StudioTables;
+import relay.proto.studio.StudioTokens;
 import relay.route.AutoBinder;
 import relay.route.ProtocolRouter;
 import relay.ws.CloseCode;
@@ -41,6 +47,7 @@ public final class Server implements AutoCloseable {
     private final NetContext context;
     private final List<Listener> listeners = new ArrayList<>();
     private volatile boolean stopped;
+    private volatile Map<String, Endpoint> protocolsByName = Map.of();
 
     public Server(RelayConfig config) {
         this.config = config;
@@ -64,8 +71,13 @@ public final class Server implements AutoCloseable {
                 "{\"status\":\"ok\",\"connections\":" + metrics.connectionsOpen.sum() + "}"));
         http.exact("/metrics", r -> metricsPage.render());
         // Protocols register their endpoint under their protocols.md name and their HTTP routes here.
+        StudioTables studioTables = new StudioTables(Clock.systemDefaultZone());
+        protocols.put("studio", new StudioEndpoint(studioTables, StudioTokens.loadOrWarn(config.studioTokens()), metrics));
+        new StudioApi(studioTables).register(http);
+        protocols.put("signaling", new SignalingEndpoint(metrics));
         protocols.forEach((name, endpoint) -> metrics.registerEndpoint(endpoint, name));
-        ProtocolRouter router = new ProtocolRouter(protocols, new AutoBinder(protocols, config.studioIdleWindowMs()), http);
+        ProtocolRouter router = new ProtocolRouter(protocols, new AutoBinder(protocols, config.studioIdleWindowMs(), metrics), http);
+        protocolsByName = Map.copyOf(protocols);
         try {
             for (var spec : config.listeners()) {
                 Listener listener = new Listener(spec, router, context);
@@ -91,6 +103,11 @@ public final class Server implements AutoCloseable {
 
     public int port() {
         return port(0);
+    }
+
+    /** The endpoint serving a protocol (by its protocols.md name), or null; for tests and operations. */
+    public Endpoint protocol(String name) {
+        return protocolsByName.get(name);
     }
 
     public Metrics metrics() {

@@ -152,7 +152,7 @@ public final class Main implements Callable<Integer> {
         try {
             server.start();
         } catch (java.io.IOException e) {
-            log.severe("Cannot listen: " + e.getMessage());
+            log.severe("Cannot start: " + e.getMessage());
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -56,4 +56,12 @@ public record RelayConfig(
     public RelayConfig withAdmission(Admission newAdmission) {
         return new RelayConfig(listeners, limits, studioTokens, studioIdleWindowMs, shutdownTimeoutMs, newAdmission);
     }
+
+    public RelayConfig withListeners(List<ListenerSpec> newListeners) {
+        return new RelayConfig(newListeners, limits, studioTokens, studioIdleWindowMs, shutdownTimeoutMs, admission);
+    }
+
+    public RelayConfig withStudio(Path tokens, long idleWindowMs) {
+        return new RelayConfig(listeners, limits, tokens, idleWindowMs, shutdownTimeoutMs, admission);
+    }
 }

@@ -47,6 +47,13 @@ public final class MetricsPage {
                 .append("# TYPE relay_handshake_failures_total counter\n");
         metrics.handshakeFailures().forEach((reason, n) ->
                 out.append("relay_handshake_failures_total{reason=\"").append(reason).append("\"} ").append(n).append('\n'));
+        out.append("# HELP relay_protocol_errors_total errors the protocols answered or closed with, by protocol and error\n")
+                .append("# TYPE relay_protocol_errors_total counter\n");
+        metrics.protocolErrors().forEach((key, n) -> {
+            int slash = key.indexOf('/');
+            out.append("relay_protocol_errors_total{protocol=\"").append(key, 0, slash).append("\",error=\"")
+                    .append(key, slash + 1, key.length()).append("\"} ").append(n).append('\n');
+        });
         return HttpResponse.of(200, "text/plain; version=0.0.4; charset=utf-8",
                 out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

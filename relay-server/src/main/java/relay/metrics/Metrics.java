@@ -76,4 +76,21 @@ public final class Metrics {
         handshakeFailures.forEach((k, v) -> copy.put(k, v.sum()));
         return copy;
     }
+
+    private final ConcurrentHashMap<String, LongAdder> protocolErrors = new ConcurrentHashMap<>();
+
+    /**
+     * Counts an error a protocol answered or closed with; {@code error} is a fixed, low-cardinality label
+     * (e.g. {@code unknown_target}), never a value taken from a message.
+     */
+    public void countProtocolError(String protocol, String error) {
+        protocolErrors.computeIfAbsent(protocol + "/" + error, k -> new LongAdder()).increment();
+    }
+
+    /** Protocol error counts keyed {@code protocol/error}. */
+    public Map<String, Long> protocolErrors() {
+        Map<String, Long> copy = new TreeMap<>();
+        protocolErrors.forEach((k, v) -> copy.put(k, v.sum()));
+        return copy;
+    }
 }

@@ -1,0 +1,55 @@
+package relay.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+import relay.config.ListenerSpec;
+import relay.config.RelayConfig;
+
+@Timeout(10)
+class MainTest {
+    private static RelayConfig parse(String... args) {
+        Main main = new Main();
+        new CommandLine(main).parseArgs(args);
+        return main.toConfig();
+    }
+
+    @Test
+    void defaultIsOneAutoListenerOn8765() {
+        assertEquals(List.of(new ListenerSpec("0.0.0.0", 8765, "auto")), parse().listeners());
+    }
+
+    @Test
+    void listenIsRepeatableWithOptionalHostAndMode() {
+        assertEquals(List.of(new ListenerSpec("0.0.0.0", 8080, "auto"), new ListenerSpec("127.0.0.1", 9000, "studio"),
+                        new ListenerSpec("::1", 9001, "signaling")),
+                parse("--listen", "8080", "--listen", "127.0.0.1:9000=studio", "--listen", "[::1]:9001=SIGNALING").listeners());
+    }
+
+    @Test
+    void seedPortsAddTheSeedsPortsAsAutoListenersWithoutDuplicates() {
+        assertEquals(List.of(new ListenerSpec("0.0.0.0", 8765, "auto"), new ListenerSpec("0.0.0.0", 8080, "auto"),
+                new ListenerSpec("0.0.0.0", 8000, "auto")), parse("--seed-ports").listeners());
+        assertEquals(List.of(new ListenerSpec("0.0.0.0", 8080, "studio"), new ListenerSpec("0.0.0.0", 8765, "auto"),
+                new ListenerSpec("0.0.0.0", 8000, "auto")), parse("--listen", "8080=studio", "--seed-ports").listeners());
+    }
+
+    @Test
+    void refusesBadListeners() {
+        assertThrows(IllegalArgumentException.class, () -> parse("--listen", "8080", "--listen", "8080=studio"));
+        assertThrows(IllegalArgumentException.class, () -> parse("--listen", "8080=chat"));
+        assertThrows(IllegalArgumentException.class, () -> parse("--listen", "port"));
+        assertThrows(IllegalArgumentException.class, () -> parse("--listen", "70000"));
+    }
+
+    @Test
+    void studioOptions() {
+        RelayConfig config = parse("--studio-tokens", "/etc/relay/tokens", "--studio-idle-ms", "400");
+        assertEquals(java.nio.file.Path.of("/etc/relay/tokens"), config.studioTokens());
+        assertEquals(400, config.studioIdleWindowMs());
+    }
+}

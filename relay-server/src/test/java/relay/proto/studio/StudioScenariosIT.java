@@ -1,0 +1,22 @@
+package relay.proto.studio;
+
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import relay.testing.Scenario;
+
+/** Replays every scenario under {@code scenarios/studio/} (protocols.md "studio", one file per case). */
+@Timeout(60)
+class StudioScenariosIT {
+    static Stream<Path> scenarios() throws Exception {
+        return Scenario.files("scenarios/studio");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void replays(Path scenario) throws Exception {
+        Scenario.run(scenario);
+    }
+}

@@ -1,0 +1,206 @@
+package relay.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import relay.json.Json;
+import relay.proto.signaling.SignalingEndpoint;
+
+/**
+ * Replays a protocol scenario file against an in-process server through {@link TestClient}s, so that a reader
+ * of protocols.md can check the tests line by line. One command per line; {@code #} starts a comment (the
+ * first comment is the scenario's title); clients are named by the script.
+ *
+ * <pre>
+ * tokens ARO-001 secret            before the first open: serve with a studio token file holding this entry
+ * open NAME PATH                   connect client NAME to PATH (starting the server on first use)
+ * NAME sends TEXT                  send TEXT (the rest of the line) as a text frame
+ * NAME sends-binary TEXT           send TEXT's UTF-8 bytes as a binary frame
+ * NAME gets JSON                   the next message equals JSON by value ("&lt;timestamp&gt;" and "&lt;any&gt;" match values)
+ * NAME gets-ordered JSON           ... and has its keys in this order
+ * NAME gets-nothing                nothing arrives within 300 ms
+ * NAME closed CODE [REASON]        the server closes NAME with CODE (and exactly REASON)
+ * NAME closes / NAME drops         NAME closes normally / drops its TCP connection
+ * http PATH STATUS JSON            GET PATH answers STATUS with JSON (by value)
+ * signaling-rooms N / -peers N     the signaling registries hold N rooms / N peers (polled)
+ * </pre>
+ */
+public final class Scenario {
+    private static final Pattern PYTHON_ISOFORMAT = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
+
+    private final Path file;
+    private final List<String> tokenLines = new ArrayList<>();
+    private final Map<String, TestClient> clients = new LinkedHashMap<>();
+    private TestServer server;
+    private Path tokenFile;
+
+    private Scenario(Path file) {
+        this.file = file;
+    }
+
+    /** The scenario files under a test resource directory, e.g. {@code scenarios/studio}, sorted by name. */
+    public static Stream<Path> files(String resourceDir) throws IOException {
+        Path dir;
+        try {
+            dir = Path.of(Scenario.class.getClassLoader().getResource(resourceDir).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+        try (Stream<Path> listing = Files.list(dir)) {
+            return listing.filter(p -> p.toString().endsWith(".scenario")).sorted().toList().stream();
+        }
+    }
+
+    public static void run(Path file) throws Exception {
+        new Scenario(file).run();
+    }
+
+    private void run() throws Exception {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        try {
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                try {
+                    step(line);
+                } catch (AssertionError | Exception e) {
+                    throw new AssertionError(file.getFileName() + ":" + (i + 1) + ": " + line + "\n  " + e.getMessage(), e);
+                }
+            }
+        } finally {
+            for (TestClient client : clients.values()) {
+                client.abort();
+            }
+            if (server != null) {
+                server.close();
+            }
+            if (tokenFile != null) {
+                Files.deleteIfExists(tokenFile);
+            }
+        }
+    }
+
+    private void step(String line) throws Exception {
+        String[] words = line.split("\\s+", 3);
+        switch (words[0]) {
+            case "tokens" -> tokenLines.add(words[1] + " " + words[2]);
+            case "open" -> clients.put(words[1], TestClient.connect(server().uri(words[2])));
+            case "http" -> http(words[1], words[2]);
+            case "signaling-rooms" -> awaitCount("signaling rooms", Integer.parseInt(words[1]), () -> signaling().roomCount());
+            case "signaling-peers" -> awaitCount("signaling peers", Integer.parseInt(words[1]), () -> signaling().peerCount());
+            default -> clientStep(client(words[0]), words[1], words.length > 2 ? words[2] : "");
+        }
+    }
+
+    private void clientStep(TestClient client, String verb, String rest) throws Exception {
+        switch (verb) {
+            case "sends" -> client.send(rest);
+            case "sends-binary" -> client.sendBinary(rest.getBytes(StandardCharsets.UTF_8));
+            case "gets" -> assertMatches(Json.parse(rest), Json.parse(client.nextText()), false, "$");
+            case "gets-ordered" -> assertMatches(Json.parse(rest), Json.parse(client.nextText()), true, "$");
+            case "gets-nothing" -> client.expectNothing(300);
+            case "closed" -> {
+                TestClient.Closed closed = client.awaitClose();
+                String[] codeAndReason = rest.split("\\s+", 2);
+                assertEquals(Integer.parseInt(codeAndReason[0]), closed.code(), "close code (reason: " + closed.reason() + ")");
+                if (codeAndReason.length > 1) {
+                    assertEquals(codeAndReason[1], closed.reason(), "close reason");
+                }
+            }
+            case "closes" -> client.close();
+            case "drops" -> client.abort();
+            default -> fail("unknown step '" + verb + "'");
+        }
+    }
+
+    private void http(String path, String statusAndBody) throws Exception {
+        String[] parts = statusAndBody.split("\\s+", 2);
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(server().http(path)).timeout(TestClient.TIMEOUT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(Integer.parseInt(parts[0]), response.statusCode(), "HTTP status of " + path);
+        assertMatches(Json.parse(parts[1]), Json.parse(response.body()), true, "$");
+    }
+
+    private TestServer server() throws IOException {
+        if (server == null) {
+            if (!tokenLines.isEmpty()) {
+                tokenFile = Files.createTempFile("studio-tokens", ".txt");
+                Files.write(tokenFile, tokenLines);
+            }
+            Path tokens = tokenFile;
+            server = TestServer.start(c -> c.withStudio(tokens, c.studioIdleWindowMs()));
+        }
+        return server;
+    }
+
+    private SignalingEndpoint signaling() {
+        try {
+            return (SignalingEndpoint) server().server().protocol("signaling");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private TestClient client(String name) {
+        TestClient client = clients.get(name);
+        if (client == null) {
+            fail("no client named '" + name + "' (open it first)");
+        }
+        return client;
+    }
+
+    private static void awaitCount(String what, int expected, java.util.function.IntSupplier actual) throws InterruptedException {
+        TestClient.await(what + " == " + expected + " (is " + actual.getAsInt() + ")", () -> actual.getAsInt() == expected);
+    }
+
+    /** JSON equality by value; placeholders "<any>" and "<timestamp>"; with {@code ordered}, object key order too. */
+    static void assertMatches(Object expected, Object actual, boolean ordered, String where) {
+        if ("<any>".equals(expected)) {
+            return;
+        }
+        if ("<timestamp>".equals(expected)) {
+            assertTrue(actual instanceof String s && PYTHON_ISOFORMAT.matcher(s).matches(),
+                    where + ": expected a Python isoformat timestamp, got " + actual);
+            return;
+        }
+        if (expected instanceof Map<?, ?> e && actual instanceof Map<?, ?> a) {
+            assertEquals(e.keySet().stream().sorted().toList(), a.keySet().stream().sorted().toList(), where + ": keys");
+            if (ordered) {
+                assertEquals(List.copyOf(e.keySet()), List.copyOf(a.keySet()), where + ": key order");
+            }
+            for (Map.Entry<?, ?> entry : e.entrySet()) {
+                assertMatches(entry.getValue(), a.get(entry.getKey()), ordered, where + "." + entry.getKey());
+            }
+            return;
+        }
+        if (expected instanceof List<?> e && actual instanceof List<?> a) {
+            assertEquals(e.size(), a.size(), where + ": length of " + Json.writeString(a));
+            Iterator<?> ai = a.iterator();
+            int i = 0;
+            for (Object item : e) {
+                assertMatches(item, ai.next(), ordered, where + "[" + i++ + "]");
+            }
+            return;
+        }
+        assertEquals(expected, actual, where);
+    }
+}
