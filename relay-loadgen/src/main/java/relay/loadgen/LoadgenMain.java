@@ -3,7 +3,12 @@ package relay.loadgen;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import relay.loadgen.report.CompareCommand;
+import relay.loadgen.scenario.BoothScenario;
+import relay.loadgen.scenario.BroadcastScenario;
+import relay.loadgen.scenario.CarpartyScenario;
+import relay.loadgen.scenario.ConnectionsScenario;
 import relay.loadgen.scenario.EchoScenario;
+import relay.loadgen.scenario.SignalingScenario;
 
 /**
  * {@code ./relay loadgen <scenario> [options]}: relay's load generator. Each scenario is a subcommand; so is
@@ -11,7 +16,8 @@ import relay.loadgen.scenario.EchoScenario;
  */
 @Command(name = "relay loadgen", mixinStandardHelpOptions = true,
         description = "Open-loop WebSocket load generator with HdrHistogram latency logs.",
-        subcommands = {EchoScenario.class, CompareCommand.class})
+        subcommands = {EchoScenario.class, CarpartyScenario.class, BoothScenario.class, BroadcastScenario.class,
+                SignalingScenario.class, ConnectionsScenario.class, CompareCommand.class})
 public final class LoadgenMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -52,6 +52,23 @@ class EchoScenarioIT {
         Map<String, Object> echo = (Map<String, Object>) ((Map<String, Object>) json.get("series")).get("echo");
         assertEquals(count, ((Number) echo.get("count")).longValue());
         assertTrue(((Map<?, ?>) json.get("config")).get("rate").toString().startsWith("100"));
+        double loopBytes = ((Number) json.get("loadgenLoopBytesPerMessage")).doubleValue();
+        assertTrue(loopBytes < 64, "the generator's loops allocate (almost) nothing per message: " + loopBytes);
+    }
+
+    @Test
+    void connectionsScenarioOpensHoldsAndReportsServerMemory(@TempDir Path dir) throws Exception {
+        long pid = ProcessHandle.current().pid(); // the in-process server's memory is this JVM's
+        var result = LoadgenTestSupport.run("connections", "--url", "ws://127.0.0.1:" + server.port(), "-c", "200",
+                "--source-addresses", "2", "-d", "500ms", "--server-pid", Long.toString(pid), "--out", dir.toString(), "--quiet");
+
+        assertEquals(0, result.exitCode(), result.stdout());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("summary.json")));
+        assertEquals(200L, ((Number) json.get("opened")).longValue());
+        assertTrue(((Number) json.get("connectsPerSecond")).longValue() > 0);
+        assertTrue(json.containsKey("serverBytesPerConnection"), json.toString());
+        assertEquals(200, RunSummary.read(dir.resolve("connections.hlog")).series("connect").histogram().getTotalCount());
     }
 
     @Test

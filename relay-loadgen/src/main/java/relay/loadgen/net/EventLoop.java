@@ -50,6 +50,10 @@ public final class EventLoop implements Runnable {
         thread.start();
     }
 
+    public long threadId() {
+        return thread.threadId();
+    }
+
     public boolean inLoop() {
         return Thread.currentThread() == thread;
     }

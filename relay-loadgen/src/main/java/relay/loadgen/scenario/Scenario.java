@@ -95,6 +95,7 @@ public abstract class Scenario implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress line.")
     protected boolean quiet;
 
+    private LoopAllocation loopAllocation = new LoopAllocation();
     protected PrintStream stdout = System.out;
     protected PrintStream stderr = System.err;
 
@@ -161,6 +162,7 @@ public abstract class Scenario implements Callable<Integer> {
                     WsConnection.DEFAULT_READ_BUFFER_BYTES, WsConnection.DEFAULT_WRITE_BUFFER_BYTES);
             run = new Run(log, group);
             Reporter reporter = new Reporter(run, series.indexOf(primarySeries()));
+            loopAllocation = reporter.allocation;
             reporter.start();
             try {
                 long deadline = System.nanoTime() + connectTimeout.toNanos();
@@ -192,6 +194,9 @@ public abstract class Scenario implements Callable<Integer> {
         summary.writeHgrm(out);
         Map<String, Object> results = new LinkedHashMap<>();
         addResults(run, results);
+        if (loopAllocation.perMessage() >= 0) {
+            results.put("loadgenLoopBytesPerMessage", Math.round(loopAllocation.perMessage() * 10) / 10.0);
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("scenario", name());
         json.put("label", label);
@@ -268,6 +273,7 @@ public abstract class Scenario implements Callable<Integer> {
         private final int primary;
         private volatile boolean done;
         private long lastTickNs = System.nanoTime();
+        final LoopAllocation allocation = new LoopAllocation();
 
         Reporter(Run run, int primary) {
             super("loadgen-reporter");
@@ -296,6 +302,9 @@ public abstract class Scenario implements Callable<Integer> {
             // An interval is written when it starts after the warm-up (1 ms of tolerance for the tick's lateness).
             boolean write = recordsSetUp() || lastTickNs - run.warmupEndNs() >= -1_000_000L;
             run.log.tick(write);
+            if (now - run.warmupEndNs() >= 0) {
+                allocation.sample(run);
+            }
             lastTickNs = now;
             if (!quiet) {
                 stderr.println(progress(now));
@@ -333,6 +342,37 @@ public abstract class Scenario implements Callable<Integer> {
             LockSupport.unpark(this);
             join(2_000);
             tick(); // the last, partial interval
+        }
+    }
+
+    /**
+     * The load generator's own garbage: bytes allocated by the loop threads over the measured time, per
+     * message sent or received (the hot path should make this about 0; JDK 21+ HotSpot counts exactly).
+     */
+    static final class LoopAllocation {
+        private long firstBytes = -1;
+        private long firstMessages;
+        private long lastBytes;
+        private long lastMessages;
+
+        void sample(Run run) {
+            if (!(java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx)) {
+                return;
+            }
+            long[] ids = java.util.Arrays.stream(run.group.loops()).mapToLong(relay.loadgen.net.EventLoop::threadId).toArray();
+            long bytes = java.util.Arrays.stream(mx.getThreadAllocatedBytes(ids)).filter(b -> b > 0).sum();
+            long messages = run.sent.sum() + run.received.sum();
+            if (firstBytes < 0) {
+                firstBytes = bytes;
+                firstMessages = messages;
+            }
+            lastBytes = bytes;
+            lastMessages = messages;
+        }
+
+        double perMessage() {
+            long messages = lastMessages - firstMessages;
+            return firstBytes < 0 || messages <= 0 ? -1 : (lastBytes - firstBytes) / (double) messages;
         }
     }
 

@@ -1,0 +1,128 @@
+package relay.loadgen.scenario;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import relay.loadgen.net.WsConnection;
+import relay.loadgen.net.WsListener;
+
+/**
+ * {@code broadcast}: N members of one group ({@code /ws/relay/} or a room {@code /ws/relay/<room>/}), S of
+ * them sending at R messages per second; every member, the sender included, gets every message.
+ * Series: {@code delivery} (per message per member), {@code send-lag}.
+ */
+@Command(name = "broadcast", mixinStandardHelpOptions = true,
+        description = "N members of a /ws/relay/ group, S of them sending; latency per delivery.")
+public final class BroadcastScenario extends Scenario {
+    @Option(names = {"-n", "--members"}, defaultValue = "100", description = "Members of the group. Default: ${DEFAULT-VALUE}")
+    int members;
+
+    @Option(names = {"-S", "--senders"}, defaultValue = "1", description = "Members that send. Default: ${DEFAULT-VALUE}")
+    int senders;
+
+    @Option(names = {"-r", "--rate"}, defaultValue = "10", description = "Messages per second per sender. Default: ${DEFAULT-VALUE}")
+    double rate;
+
+    @Option(names = {"-s", "--size"}, defaultValue = "128", description = "Message size in bytes. Default: ${DEFAULT-VALUE}")
+    int size;
+
+    @Option(names = "--path", defaultValue = "/ws/relay/loadgen/", description = "Group path. Default: ${DEFAULT-VALUE}")
+    String path;
+
+    private final List<WsConnection> opened = new ArrayList<>();
+
+    @Override
+    protected String name() {
+        return "broadcast";
+    }
+
+    @Override
+    protected List<String> series() {
+        return withSendLag("delivery");
+    }
+
+    @Override
+    protected int connectionCount() {
+        return members;
+    }
+
+    private static final class Member implements WsListener {
+        final Run run;
+        final int series;
+        final CountDownLatch ready;
+        final MessageTemplate message;
+
+        Member(Run run, CountDownLatch ready, int size) {
+            this.run = run;
+            this.series = run.log.index("delivery");
+            this.ready = ready;
+            this.message = new MessageTemplate("{", "}", size);
+        }
+
+        @Override
+        public void onOpen(WsConnection c, long nowNs) {
+            ready.countDown();
+        }
+
+        @Override
+        public void onText(WsConnection c, byte[] bytes, int offset, int length, long nowNs) {
+            run.recordStamped(series, Stamp.findAndRead(bytes, offset, length), nowNs);
+        }
+
+        @Override
+        public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
+            countClose(run, code, reason, initiatedByUs);
+        }
+
+        @Override
+        public void onFailed(WsConnection c, String kind) {
+            run.errors.add(kind);
+            ready.countDown();
+        }
+    }
+
+    @Override
+    protected void setUp(Run run, long deadlineNs) throws InterruptedException {
+        CountDownLatch ready = new CountDownLatch(members);
+        for (int i = 0; i < members; i++) {
+            Member m = new Member(run, ready, size);
+            WsConnection c = run.group.open(path, m);
+            c.attach(m);
+            opened.add(c);
+        }
+        if (!await(ready, deadlineNs)) {
+            run.errors.add("connect timeout", ready.getCount());
+        }
+        Thread.sleep(100); // joins are silent: give the last upgrades time to be registered in the group
+    }
+
+    @Override
+    protected void startLoad(Run run, long loadStartNs) {
+        long open = opened.stream().filter(WsConnection::isOpen).count();
+        int n = 0;
+        for (WsConnection c : opened) {
+            if (n >= senders) {
+                break;
+            }
+            if (!c.isOpen()) {
+                continue;
+            }
+            Member m = c.attachment();
+            Pacer pacer = new Pacer(run, c.loop(), rate) {
+                @Override
+                protected boolean send(long intendedNs, long nowNs) {
+                    byte[] bytes = m.message.stamp(run.stampOf(intendedNs));
+                    if (!c.sendText(bytes, 0, bytes.length)) {
+                        return c.isOpen();
+                    }
+                    run.sent.increment();
+                    run.expected.add(open);
+                    return true;
+                }
+            };
+            pacer.start(loadStartNs + (long) (pacer.intervalNs() * (n++ / (double) senders)));
+        }
+    }
+}

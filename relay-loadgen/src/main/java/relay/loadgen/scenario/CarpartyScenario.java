@@ -1,0 +1,275 @@
+package relay.loadgen.scenario;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import relay.loadgen.net.WsConnection;
+import relay.loadgen.net.WsListener;
+
+/**
+ * {@code carparty}: R rooms, each one game server ({@code login_server}) and K clients ({@code login_client});
+ * each game server sends M messages per second, a share of them targeted with {@code receiver_id}, the rest
+ * broadcast to its room; every client sends inputs back at its own rate (relay injects its client_id).
+ * Series: {@code broadcast} and {@code targeted} (per delivery to a client), {@code input} (per input
+ * arriving at the game server), {@code send-lag}.
+ */
+@Command(name = "carparty", mixinStandardHelpOptions = true,
+        description = "R rooms x K clients; game servers broadcast at M msg/s, clients send inputs back.")
+public final class CarpartyScenario extends Scenario {
+    private static final byte[] ACTION = "\"action\"".getBytes(StandardCharsets.UTF_8);
+
+    @Option(names = {"-R", "--rooms"}, defaultValue = "10", description = "Rooms (game servers). Default: ${DEFAULT-VALUE}")
+    int rooms;
+
+    @Option(names = {"-K", "--clients"}, defaultValue = "50", description = "Clients per room. Default: ${DEFAULT-VALUE}")
+    int clients;
+
+    @Option(names = {"-M", "--rate"}, defaultValue = "20", description = "Messages per second from each game server. Default: ${DEFAULT-VALUE}")
+    double rate;
+
+    @Option(names = "--targeted-share", defaultValue = "0",
+            description = "Share (0..1) of game-server messages sent to one client with receiver_id. Default: ${DEFAULT-VALUE}")
+    double targetedShare;
+
+    @Option(names = "--input-rate", defaultValue = "0", description = "Inputs per second from each client (0: none). Default: ${DEFAULT-VALUE}")
+    double inputRate;
+
+    @Option(names = {"-s", "--size"}, defaultValue = "128", description = "Message size in bytes. Default: ${DEFAULT-VALUE}")
+    int size;
+
+    @Option(names = "--path", defaultValue = "/carparty", description = "Path (peers route on any path; relay also binds / by first frame). Default: ${DEFAULT-VALUE}")
+    String path;
+
+    @Option(names = "--code-prefix", defaultValue = "lg", description = "server_code prefix (room r is <prefix><r>). Default: ${DEFAULT-VALUE}")
+    String codePrefix;
+
+    private final List<Room> roomList = new ArrayList<>();
+
+    @Override
+    protected String name() {
+        return "carparty";
+    }
+
+    @Override
+    protected List<String> series() {
+        return withSendLag("broadcast", "targeted", "input");
+    }
+
+    @Override
+    protected int connectionCount() {
+        return rooms * (clients + 1);
+    }
+
+    /** One room: its game server connection and pacer. */
+    private final class Room implements WsListener {
+        final int index;
+        final String code;
+        Run run;
+        WsConnection server;
+        CountDownLatch opened;
+        CountDownLatch connected;
+        final MessageTemplate broadcast = new MessageTemplate("{", "}", size);
+        // receiver ids are fixed-width ("c000017") so that one template serves every target
+        final MessageTemplate targeted = new MessageTemplate("{\"receiver_id\":\"c000000\",", "}", size);
+        final int receiverPos = targeted.positionOf("c000000") + 1;
+        int inputSeries;
+        double targetedCredit;
+        int nextTarget;
+
+        Room(int index) {
+            this.index = index;
+            this.code = codePrefix + index;
+        }
+
+        @Override
+        public void onOpen(WsConnection c, long nowNs) {
+            byte[] login = ("{\"action\":\"login_server\",\"server_code\":\"" + code + "\"}").getBytes(StandardCharsets.UTF_8);
+            c.sendText(login, 0, login.length);
+            opened.countDown();
+        }
+
+        @Override
+        public void onText(WsConnection c, byte[] bytes, int offset, int length, long nowNs) {
+            long stamp = Stamp.findAndRead(bytes, offset, length);
+            if (stamp >= 0) {
+                run.recordStamped(inputSeries, stamp, nowNs);
+            } else if (Stamp.contains(bytes, offset, length, ACTION)) {
+                String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
+                if (text.contains("\"connect\"")) {
+                    connected.countDown(); // set-up only: a client logged in
+                }
+            } else {
+                run.errors.add("wrong answer: game server got an unstamped message");
+            }
+        }
+
+        @Override
+        public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
+            countClose(run, code, reason, initiatedByUs);
+        }
+
+        @Override
+        public void onFailed(WsConnection c, String kind) {
+            run.errors.add(kind);
+            opened.countDown();
+        }
+
+        boolean send(long intendedNs) {
+            long stamp = run.stampOf(intendedNs);
+            byte[] bytes;
+            int deliveries;
+            targetedCredit += targetedShare;
+            if (targetedCredit >= 1) {
+                targetedCredit -= 1;
+                writeDigits(targeted.bytes(), receiverPos, nextTarget, 6);
+                nextTarget = (nextTarget + 1) % clients;
+                bytes = targeted.stamp(stamp);
+                deliveries = 1;
+            } else {
+                bytes = broadcast.stamp(stamp);
+                deliveries = clients;
+            }
+            if (!server.sendText(bytes, 0, bytes.length)) {
+                if (!server.isOpen()) {
+                    return false;
+                }
+                run.errors.add("send buffer full");
+                return true;
+            }
+            run.sent.increment();
+            run.expected.add(deliveries);
+            return true;
+        }
+    }
+
+    /** One client of a room. */
+    private final class Client implements WsListener {
+        final Room room;
+        final String id;
+        final MessageTemplate input = new MessageTemplate("{\"input\":1,", "}", size);
+        Run run;
+        int broadcastSeries;
+        int targetedSeries;
+        CountDownLatch opened;
+
+        Client(Room room, int index) {
+            this.room = room;
+            this.id = String.format(Locale.ROOT, "c%06d", index);
+        }
+
+        @Override
+        public void onOpen(WsConnection c, long nowNs) {
+            byte[] login = ("{\"action\":\"login_client\",\"server_code\":\"" + room.code + "\",\"client_id\":\"" + id + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            c.sendText(login, 0, login.length);
+            opened.countDown();
+        }
+
+        @Override
+        public void onText(WsConnection c, byte[] bytes, int offset, int length, long nowNs) {
+            boolean targeted = length > 14 && bytes[offset + 2] == 'r'; // {"receiver_id"... as we sent it, verbatim
+            run.recordStamped(targeted ? targetedSeries : broadcastSeries, Stamp.findAndRead(bytes, offset, length), nowNs);
+        }
+
+        @Override
+        public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
+            countClose(run, code, reason, initiatedByUs);
+        }
+
+        @Override
+        public void onFailed(WsConnection c, String kind) {
+            run.errors.add(kind);
+            opened.countDown();
+        }
+    }
+
+    private final List<WsConnection> clientConnections = new ArrayList<>();
+
+    @Override
+    protected void setUp(Run run, long deadlineNs) throws InterruptedException {
+        CountDownLatch serversOpen = new CountDownLatch(rooms);
+        CountDownLatch allConnected = new CountDownLatch(rooms * clients);
+        for (int r = 0; r < rooms; r++) {
+            Room room = new Room(r);
+            room.run = run;
+            room.opened = serversOpen;
+            room.connected = allConnected;
+            room.inputSeries = run.log.index("input");
+            room.server = run.group.open(path, room);
+            roomList.add(room);
+        }
+        if (!await(serversOpen, deadlineNs)) {
+            run.errors.add("connect timeout", serversOpen.getCount());
+        }
+        Thread.sleep(200); // let the login_server frames be processed before clients log in (no reply to wait for)
+        CountDownLatch clientsOpen = new CountDownLatch(rooms * clients);
+        for (Room room : roomList) {
+            for (int k = 0; k < clients; k++) {
+                Client client = new Client(room, k);
+                client.run = run;
+                client.opened = clientsOpen;
+                client.broadcastSeries = run.log.index("broadcast");
+                client.targetedSeries = run.log.index("targeted");
+                WsConnection c = run.group.open(path, client);
+                c.attach(client);
+                clientConnections.add(c);
+            }
+        }
+        if (!await(clientsOpen, deadlineNs)) {
+            run.errors.add("connect timeout", clientsOpen.getCount());
+        }
+        if (!await(allConnected, deadlineNs)) {
+            run.errors.add("login timeout (game server got no connect)", allConnected.getCount());
+        }
+    }
+
+    @Override
+    protected void startLoad(Run run, long loadStartNs) {
+        for (Room room : roomList) {
+            if (!room.server.isOpen()) {
+                continue;
+            }
+            Pacer pacer = new Pacer(run, room.server.loop(), rate) {
+                @Override
+                protected boolean send(long intendedNs, long nowNs) {
+                    return room.send(intendedNs);
+                }
+            };
+            pacer.start(loadStartNs + (long) (pacer.intervalNs() * (room.index / (double) rooms)));
+        }
+        if (inputRate <= 0) {
+            return;
+        }
+        int n = 0;
+        for (WsConnection c : clientConnections) {
+            if (!c.isOpen()) {
+                continue;
+            }
+            Client client = c.attachment();
+            Pacer pacer = new Pacer(run, c.loop(), inputRate) {
+                @Override
+                protected boolean send(long intendedNs, long nowNs) {
+                    byte[] bytes = client.input.stamp(run.stampOf(intendedNs));
+                    if (!c.sendText(bytes, 0, bytes.length)) {
+                        return c.isOpen();
+                    }
+                    run.sent.increment();
+                    run.expected.increment();
+                    return true;
+                }
+            };
+            pacer.start(loadStartNs + (long) (pacer.intervalNs() * (n++ / (double) clientConnections.size())));
+        }
+    }
+
+    static void writeDigits(byte[] buf, int pos, int value, int width) {
+        for (int i = pos + width - 1; i >= pos; i--) {
+            buf[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+}
