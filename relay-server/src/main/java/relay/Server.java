@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
+import relay.cluster.Cluster;
 import relay.config.RelayConfig;
 import relay.http.HttpRoutes;
 import relay.http.MetricsPage;
@@ -46,6 +47,8 @@ public final class Server implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final NetContext context;
     private final List<Listener> listeners = new ArrayList<>();
+    /** This node's cluster membership with --cluster, else null (no Redis at all). */
+    private Cluster cluster;
     private volatile boolean stopped;
     private volatile Map<String, Endpoint> protocolsByName = Map.of();
 
@@ -63,6 +66,9 @@ public final class Server implements AutoCloseable {
 
     /** Binds every listener and starts accepting; throws if a port cannot be bound. */
     public Server start() throws IOException {
+        if (config.cluster() != null) {
+            cluster = Cluster.start(config.cluster(), metrics.cluster);
+        }
         Map<String, Endpoint> protocols = new HashMap<>();
         protocols.put("echo", new EchoEndpoint());
         HttpRoutes http = new HttpRoutes();
@@ -85,6 +91,9 @@ public final class Server implements AutoCloseable {
             }
         } catch (IOException e) {
             listeners.forEach(Listener::close);
+            if (cluster != null) {
+                cluster.close();
+            }
             throw e;
         }
         long sweepMs = IdleSweeper.periodMs(config.limits());
@@ -112,6 +121,11 @@ public final class Server implements AutoCloseable {
 
     public Metrics metrics() {
         return metrics;
+    }
+
+    /** This node's cluster membership, or null when it runs alone. */
+    public Cluster cluster() {
+        return cluster;
     }
 
     public ConnectionRegistry connections() {
@@ -144,6 +158,9 @@ public final class Server implements AutoCloseable {
             }
         }
         connections.forEach(relay.net.Connection::abortNow);
+        if (cluster != null) {
+            cluster.close(); // after the connections, so that their disconnect notices reach other nodes
+        }
         scheduler.shutdownNow();
         LOG.info("Stopped");
     }

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import relay.Server;
 import relay.config.Admission;
+import relay.config.ClusterConfig;
 import relay.config.Limits;
 import relay.config.ListenerSpec;
 import relay.config.RelayConfig;
@@ -98,6 +99,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--shutdown-timeout-ms", description = "On SIGTERM, wait this long for closing handshakes (default: ${DEFAULT-VALUE}).")
     long shutdownTimeoutMs = RelayConfig.DEFAULT_SHUTDOWN_TIMEOUT_MS;
 
+    @Option(names = "--cluster", paramLabel = "redis://HOST:PORT",
+            description = "Join the relay nodes that share this Redis as one server (docs/cluster.md). Without it no Redis is used.")
+    String cluster;
+
     public static void main(String[] args) {
         System.setProperty("java.util.logging.manager", relay.log.ShutdownSafeLogManager.class.getName());
         CommandLine cli = new CommandLine(new Main());
@@ -134,7 +139,9 @@ public final class Main implements Callable<Integer> {
         }
         Admission admission = new Admission(maxConnections, maxConnectionsPerIp, maxHandshakes, maxMessagesPerSecond,
                 maxBytesPerSecond, maxFragments, java.util.Set.copyOf(allowOrigins));
-        return new RelayConfig(new ArrayList<>(byPort.values()), limits, studioTokens, studioIdleMs, shutdownTimeoutMs, admission);
+        ClusterConfig clusterConfig = cluster == null ? null : ClusterConfig.parse(cluster);
+        return new RelayConfig(new ArrayList<>(byPort.values()), limits, studioTokens, studioIdleMs, shutdownTimeoutMs,
+                admission, clusterConfig);
     }
 
     @Override

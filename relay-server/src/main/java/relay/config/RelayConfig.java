@@ -13,6 +13,7 @@ import java.util.List;
  * @param studioIdleWindowMs on auto listeners, how long a silent connection waits before it is bound to studio
  * @param shutdownTimeoutMs how long SIGTERM waits for connections to finish their closing handshakes
  * @param admission connection, rate and origin limits
+ * @param cluster how to join other nodes over Redis, or null for a single node that never touches Redis
  */
 public record RelayConfig(
         List<ListenerSpec> listeners,
@@ -20,7 +21,8 @@ public record RelayConfig(
         Path studioTokens,
         long studioIdleWindowMs,
         long shutdownTimeoutMs,
-        Admission admission) {
+        Admission admission,
+        ClusterConfig cluster) {
 
     /** protocols.md rule 4: 150 ms, long enough for any client that speaks first to have spoken. */
     public static final long DEFAULT_STUDIO_IDLE_WINDOW_MS = 150;
@@ -37,10 +39,16 @@ public record RelayConfig(
         listeners = List.copyOf(listeners);
     }
 
+    /** A single node (no cluster). */
+    public RelayConfig(List<ListenerSpec> listeners, Limits limits, Path studioTokens, long studioIdleWindowMs,
+                       long shutdownTimeoutMs, Admission admission) {
+        this(listeners, limits, studioTokens, studioIdleWindowMs, shutdownTimeoutMs, admission, null);
+    }
+
     /** With default admission limits. */
     public RelayConfig(List<ListenerSpec> listeners, Limits limits, Path studioTokens, long studioIdleWindowMs,
                        long shutdownTimeoutMs) {
-        this(listeners, limits, studioTokens, studioIdleWindowMs, shutdownTimeoutMs, Admission.defaults());
+        this(listeners, limits, studioTokens, studioIdleWindowMs, shutdownTimeoutMs, Admission.defaults(), null);
     }
 
     /** A single auto listener with default limits, for tests and embedding. */
@@ -50,11 +58,15 @@ public record RelayConfig(
     }
 
     public RelayConfig withLimits(Limits newLimits) {
-        return new RelayConfig(listeners, newLimits, studioTokens, studioIdleWindowMs, shutdownTimeoutMs, admission);
+        return new RelayConfig(listeners, newLimits, studioTokens, studioIdleWindowMs, shutdownTimeoutMs, admission, cluster);
     }
 
     public RelayConfig withAdmission(Admission newAdmission) {
-        return new RelayConfig(listeners, limits, studioTokens, studioIdleWindowMs, shutdownTimeoutMs, newAdmission);
+        return new RelayConfig(listeners, limits, studioTokens, studioIdleWindowMs, shutdownTimeoutMs, newAdmission, cluster);
+    }
+
+    public RelayConfig withCluster(ClusterConfig newCluster) {
+        return new RelayConfig(listeners, limits, studioTokens, studioIdleWindowMs, shutdownTimeoutMs, admission, newCluster);
     }
 
     public RelayConfig withListeners(List<ListenerSpec> newListeners) {

@@ -40,6 +40,9 @@ public final class MetricsPage {
                 "listener", metrics.openByListener(), v -> v);
         metrics.routingLatency.render(out, "relay_routing_latency_seconds",
                 "time from a complete inbound message to its delivery into every recipient's queue");
+        if (metrics.cluster.enabled) {
+            cluster(out, metrics.cluster);
+        }
         out.append("# HELP relay_closes_total connections closed, by close code\n# TYPE relay_closes_total counter\n");
         metrics.closesByCode().forEach((code, n) ->
                 out.append("relay_closes_total{code=\"").append(code).append("\"} ").append(n).append('\n'));
@@ -56,6 +59,24 @@ public final class MetricsPage {
         });
         return HttpResponse.of(200, "text/plain; version=0.0.4; charset=utf-8",
                 out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static void cluster(StringBuilder out, relay.metrics.ClusterCounters c) {
+        gauge(out, "relay_cluster_link_up", "1 while both Redis connections (publish, subscribe) are up", c.linkUp);
+        gauge(out, "relay_cluster_peers", "other relay nodes heard from within the node timeout", c.peers);
+        counter(out, "relay_cluster_messages_out_total", "envelopes published to other nodes", c.messagesOut.sum());
+        counter(out, "relay_cluster_bytes_out_total", "envelope bytes published", c.bytesOut.sum());
+        counter(out, "relay_cluster_messages_in_total", "envelopes received from other nodes", c.messagesIn.sum());
+        counter(out, "relay_cluster_bytes_in_total", "envelope bytes received", c.bytesIn.sum());
+        out.append("# HELP relay_cluster_drops_total cross-node envelopes not delivered, by reason\n")
+                .append("# TYPE relay_cluster_drops_total counter\n")
+                .append("relay_cluster_drops_total{reason=\"queue_full\"} ").append(c.dropsQueueFull.sum()).append('\n')
+                .append("relay_cluster_drops_total{reason=\"link_down\"} ").append(c.dropsLinkDown.sum()).append('\n')
+                .append("relay_cluster_drops_total{reason=\"undeliverable\"} ").append(c.dropsUndeliverable.sum()).append('\n');
+        counter(out, "relay_cluster_reconnects_total", "times the Redis link came back after failing", c.reconnects.sum());
+        counter(out, "relay_cluster_nodes_lost_total", "peers that left or went silent", c.nodesLost.sum());
+        c.redisLatency.render(out, "relay_cluster_redis_latency_seconds",
+                "Redis round trips: pipelined publish batches and ownership commands");
     }
 
     private static <T> void labelled(StringBuilder out, String name, String type, String help, String label,

@@ -19,6 +19,8 @@ public final class Metrics {
     public final LongAdder framesOut = new LongAdder();
     public final LongAdder bytesOut = new LongAdder();
     public final LatencyHistogram routingLatency = new LatencyHistogram();
+    /** Cross-node traffic; shown on /metrics only with --cluster. */
+    public final ClusterCounters cluster = new ClusterCounters();
     private final ConcurrentHashMap<Integer, LongAdder> closesByCode = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> handshakeFailures = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongAdder> openByListener = new ConcurrentHashMap<>();

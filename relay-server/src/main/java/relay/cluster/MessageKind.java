@@ -1,0 +1,72 @@
+package relay.cluster;
+
+/**
+ * What an envelope carries; its code is the envelope's kind byte. Codes below 16 are the cluster's own
+ * control traffic; each protocol has a block of sixteen. Codes are wire format: never renumber one.
+ */
+public enum MessageKind {
+    /** Control channel, every heartbeat period: "origin is alive". */
+    HEARTBEAT(1),
+    /** Control channel, on graceful shutdown: "origin is gone, end its sessions now". */
+    NODE_LEAVING(2),
+    /** Control channel: key {@code kind:id} changed owner; payload is the new owner's id (empty: none). */
+    OWNER_CHANGED(3),
+    /** Node channel: origin took over key {@code kind:id} from the addressee (newest wins). */
+    OWNER_TAKEN(4),
+
+    /** Topic {@code broadcast:ROOM}: payload is one encoded WebSocket frame, delivered verbatim. */
+    BROADCAST_FRAME(16),
+
+    /** Node channel of the server's node: a remote client logged in (key code, sub client_id, connection = client). */
+    CARPARTY_CONNECT(32),
+    /** Node channel of the server's node: a client message (key code, connection = client, payload the JSON). */
+    CARPARTY_FROM_CLIENT(33),
+    /** Node channel of the server's node: a remote client left (key code, sub client_id, connection = client). */
+    CARPARTY_DISCONNECT(34),
+    /** Node channel of a client's node: a server frame for its clients of code (key), sub = receiver_id or empty. */
+    CARPARTY_TO_CLIENTS(35),
+    /** Node channel of a client's node: the server of code (key) left; close its clients with 1001. */
+    CARPARTY_SERVER_GONE(36),
+    /** Node channel of a client's node: the server refused a client (connection) because it closed. */
+    CARPARTY_CLIENT_REFUSED(37),
+
+    /** Node channel of the booth's node: a scanner attached (key booth id JSON, connection = scanner). */
+    BOOTH_SCANNER_CONNECT(48),
+    /** Node channel of the booth's node: scanner message (key booth id, connection = scanner, payload data JSON). */
+    BOOTH_FROM_SCANNER(49),
+    /** Node channel of the booth's node: a scanner detached or closed. */
+    BOOTH_SCANNER_DISCONNECT(50),
+    /** Node channel of a scanner's node: frame for one scanner (connection), payload the encoded frame. */
+    BOOTH_TO_SCANNER(51),
+    /** Node channel of a scanner's node: booth (key) left; scanners get booth_disconnected. */
+    BOOTH_GONE(52),
+    /** Node channel of a scanner's node: booth (key) registered again; re-attach and confirm. */
+    BOOTH_BACK(53),
+
+    /** Topic {@code signaling:ROOM}: a peer joined/left, or a message for a target (sub). */
+    SIGNALING_JOINED(64),
+    SIGNALING_LEFT(65),
+    SIGNALING_TO_TARGET(66),
+
+    /** Control channel: a studio table's status changed (key table id); drop cached copies. */
+    STUDIO_TABLE_CHANGED(80);
+
+    private static final MessageKind[] BY_CODE = new MessageKind[256];
+
+    static {
+        for (MessageKind kind : values()) {
+            BY_CODE[kind.code] = kind;
+        }
+    }
+
+    public final int code;
+
+    MessageKind(int code) {
+        this.code = code;
+    }
+
+    /** The kind with this code, or null for a code this version does not know. */
+    public static MessageKind of(int code) {
+        return code >= 0 && code < 256 ? BY_CODE[code] : null;
+    }
+}
