@@ -1,5 +1,6 @@
 package relay.testing;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -17,6 +18,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import relay.json.Json;
@@ -34,14 +37,19 @@ import relay.proto.signaling.SignalingEndpoint;
  * NAME sends-binary TEXT           send TEXT's UTF-8 bytes as a binary frame
  * NAME gets JSON                   the next message equals JSON by value ("&lt;timestamp&gt;" and "&lt;any&gt;" match values)
  * NAME gets-ordered JSON           ... and has its keys in this order
+ * NAME gets-text TEXT              the next message is text, exactly TEXT (verbatim relaying)
+ * NAME gets-binary TEXT            the next message is binary, exactly TEXT's UTF-8 bytes
  * NAME gets-nothing                nothing arrives within 300 ms
  * NAME closed CODE [REASON]        the server closes NAME with CODE (and exactly REASON)
  * NAME closes / NAME drops         NAME closes normally / drops its TCP connection
+ * refused PATH                     an upgrade to PATH is refused (no WebSocket there)
  * http PATH STATUS JSON            GET PATH answers STATUS with JSON (by value)
  * signaling-rooms N / -peers N     the signaling registries hold N rooms / N peers (polled)
  * </pre>
+ * In any line, {@code {{c*N}}} stands for the character c repeated N times (large messages).
  */
 public final class Scenario {
+    private static final Pattern REPEAT = Pattern.compile("\\{\\{(.)\\*(\\d+)}}");
     private static final Pattern PYTHON_ISOFORMAT = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}");
 
     private final Path file;
@@ -49,6 +57,7 @@ public final class Scenario {
     private final Map<String, TestClient> clients = new LinkedHashMap<>();
     private TestServer server;
     private Path tokenFile;
+    private Consumer<TestServer> afterAll;
 
     private Scenario(Path file) {
         this.file = file;
@@ -71,6 +80,16 @@ public final class Scenario {
         new Scenario(file).run();
     }
 
+    /**
+     * Runs the scenario, then, once it has passed and its clients have gone, checks the server with
+     * {@code afterAll} (e.g. that every registry is empty again).
+     */
+    public static void run(Path file, Consumer<TestServer> afterAll) throws Exception {
+        Scenario scenario = new Scenario(file);
+        scenario.afterAll = afterAll;
+        scenario.run();
+    }
+
     private void run() throws Exception {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         try {
@@ -80,10 +99,16 @@ public final class Scenario {
                     continue;
                 }
                 try {
-                    step(line);
+                    step(expand(line));
                 } catch (AssertionError | Exception e) {
                     throw new AssertionError(file.getFileName() + ":" + (i + 1) + ": " + line + "\n  " + e.getMessage(), e);
                 }
+            }
+            if (afterAll != null && server != null) {
+                for (TestClient client : clients.values()) {
+                    client.abort();
+                }
+                afterAll.accept(server);
             }
         } finally {
             for (TestClient client : clients.values()) {
@@ -104,6 +129,7 @@ public final class Scenario {
             case "tokens" -> tokenLines.add(words[1] + " " + words[2]);
             case "open" -> clients.put(words[1], TestClient.connect(server().uri(words[2])));
             case "http" -> http(words[1], words[2]);
+            case "refused" -> refused(words[1]);
             case "signaling-rooms" -> awaitCount("signaling rooms", Integer.parseInt(words[1]), () -> signaling().roomCount());
             case "signaling-peers" -> awaitCount("signaling peers", Integer.parseInt(words[1]), () -> signaling().peerCount());
             default -> clientStep(client(words[0]), words[1], words.length > 2 ? words[2] : "");
@@ -116,6 +142,8 @@ public final class Scenario {
             case "sends-binary" -> client.sendBinary(rest.getBytes(StandardCharsets.UTF_8));
             case "gets" -> assertMatches(Json.parse(rest), Json.parse(client.nextText()), false, "$");
             case "gets-ordered" -> assertMatches(Json.parse(rest), Json.parse(client.nextText()), true, "$");
+            case "gets-text" -> assertEquals(rest, client.nextText(), "verbatim text");
+            case "gets-binary" -> assertArrayEquals(rest.getBytes(StandardCharsets.UTF_8), client.nextBinary(), "verbatim binary");
             case "gets-nothing" -> client.expectNothing(300);
             case "closed" -> {
                 TestClient.Closed closed = client.awaitClose();
@@ -138,6 +166,31 @@ public final class Scenario {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(Integer.parseInt(parts[0]), response.statusCode(), "HTTP status of " + path);
         assertMatches(Json.parse(parts[1]), Json.parse(response.body()), true, "$");
+    }
+
+    private void refused(String path) throws Exception {
+        TestClient client;
+        try {
+            client = TestClient.connect(server().uri(path));
+        } catch (Exception e) {
+            return; // refused, as expected
+        }
+        client.abort();
+        fail("the upgrade to " + path + " was accepted");
+    }
+
+    /** Expands {@code {{c*N}}} to c repeated N times. */
+    static String expand(String line) {
+        Matcher m = REPEAT.matcher(line);
+        if (!m.find()) {
+            return line;
+        }
+        StringBuilder out = new StringBuilder();
+        do {
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1).repeat(Integer.parseInt(m.group(2)))));
+        } while (m.find());
+        m.appendTail(out);
+        return out.toString();
     }
 
     private TestServer server() throws IOException {

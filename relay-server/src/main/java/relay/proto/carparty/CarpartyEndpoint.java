@@ -1,0 +1,312 @@
+package relay.proto.carparty;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import relay.json.Json;
+import relay.json.JsonObjectCursor;
+import relay.metrics.Metrics;
+import relay.net.Connection;
+import relay.net.Endpoint;
+import relay.ws.CloseCode;
+import relay.ws.FrameWriter;
+import relay.ws.Opcode;
+
+/**
+ * The CarParty relay of seed 003, as protocols.md "carparty" gives it. The first frame logs a connection in
+ * as the game server of a code or as one of its clients. Afterwards the server's frames go verbatim to its
+ * clients (all of them, or those named by {@code receiver_id}), encoded once and shared by every recipient;
+ * a client's JSON objects go to the server with {@code client_id} spliced in, the rest of the bytes copied
+ * as they came.
+ *
+ * <p>Ordering: a client's {@code connect}, its messages and its {@code disconnect} are all offered to the
+ * server's queue from the client's own reader thread (login, frames, then {@code onClose}, which the
+ * connection runs last), and the queue keeps each producer's order.
+ */
+public final class CarpartyEndpoint implements Endpoint {
+    private static final Logger LOG = Logger.getLogger("relay.CarParty");
+    static final String SERVER_GONE = "game server disconnected";
+    private static final byte[] CLIENT_ID = "client_id".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RECEIVER_ID = "receiver_id".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLIENT_ID_MEMBER = "\"client_id\":".getBytes(StandardCharsets.US_ASCII);
+
+    private final CarpartyRegistry registry = new CarpartyRegistry();
+    private final Metrics metrics;
+
+    public CarpartyEndpoint(Metrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void onText(Connection connection, byte[] bytes, int offset, int length) {
+        if (!(connection.attachment() instanceof CarpartyPeer peer)) {
+            login(connection, bytes, offset, length);
+        } else if (peer.isServer()) {
+            fromServer(peer, bytes, offset, length);
+        } else {
+            fromClient(peer, bytes, offset, length);
+        }
+    }
+
+    @Override
+    public void onBinary(Connection connection, byte[] bytes, int offset, int length) {
+        if (!(connection.attachment() instanceof CarpartyPeer peer)) {
+            refuseLogin(connection, "login must be a JSON text message");
+        } else if (peer.isServer()) {
+            // Deviation: the original ignored binary frames; relay broadcasts them verbatim.
+            broadcast(peer.room, FrameWriter.encode(Opcode.BINARY, bytes, offset, length));
+        } else {
+            refuseClient(peer, CloseCode.UNSUPPORTED_DATA, "binary messages are not supported");
+        }
+    }
+
+    private void login(Connection connection, byte[] bytes, int offset, int length) {
+        Object message;
+        try {
+            message = Json.parse(bytes, offset, length);
+        } catch (Json.InvalidJsonException e) {
+            refuseLogin(connection, "login is not valid JSON");
+            return;
+        }
+        if (!(message instanceof Map<?, ?> login)) {
+            refuseLogin(connection, "login must be a JSON object");
+            return;
+        }
+        Object action = login.get("action");
+        if (!"login_server".equals(action) && !"login_client".equals(action)) {
+            refuseLogin(connection, "first message must be login_server or login_client");
+            return;
+        }
+        if (!(login.get("server_code") instanceof String code)) {
+            refuseLogin(connection, "server_code must be a string");
+            return;
+        }
+        if (action.equals("login_server")) {
+            CarpartyRegistry.Room room = registry.open(code, connection);
+            if (room == null) {
+                refuseLogin(connection, "server_code in use");
+                return;
+            }
+            connection.attach(new CarpartyPeer(connection, room, null, null));
+            LOG.log(Level.FINE, () -> "Game server " + connection + " logged in with code " + code);
+            return;
+        }
+        if (!(login.get("client_id") instanceof String clientId)) {
+            refuseLogin(connection, "client_id must be a string");
+            return;
+        }
+        CarpartyRegistry.Room room = registry.find(code);
+        if (room == null || !join(connection, room, clientId)) {
+            refuseLogin(connection, "unknown server_code");
+        }
+    }
+
+    /** Adds the client and tells the server, both under the room's lock; false if the room has closed. */
+    private boolean join(Connection connection, CarpartyRegistry.Room room, String clientId) {
+        byte[] idJson = Json.write(clientId);
+        CarpartyPeer client = new CarpartyPeer(connection, room, clientId, idJson);
+        room.lock.lock();
+        try {
+            if (room.closed) {
+                return false;
+            }
+            connection.attach(client);
+            room.add(client);
+            room.server.send(notice("connect", idJson));
+        } finally {
+            room.lock.unlock();
+        }
+        LOG.log(Level.FINE, () -> "Client " + clientId + " " + connection + " joined " + room.code);
+        return true;
+    }
+
+    /** A server frame: to the clients named by a top-level {@code receiver_id} string, else to all. */
+    private void fromServer(CarpartyPeer server, byte[] bytes, int offset, int length) {
+        CarpartyRegistry.Room room = server.room;
+        CarpartyPeer[] clients = room.clients;
+        if (clients.length == 0) {
+            return; // dropped silently, as the original
+        }
+        byte[] frame = FrameWriter.encode(Opcode.TEXT, bytes, offset, length);
+        Object receiver = receiverOf(server.cursor, bytes, offset, length);
+        if (receiver == NO_RECEIVER) {
+            broadcast(clients, frame);
+            return;
+        }
+        for (CarpartyPeer client : clients) {
+            if (client.clientId.equals(receiver)) {
+                client.connection.send(frame);
+            }
+        }
+    }
+
+    private static final Object NO_RECEIVER = new Object();
+
+    /**
+     * The {@code receiver_id} of a JSON object, or {@link #NO_RECEIVER} for anything else. Only frames that
+     * have a top-level member so named are parsed (which also proves they are valid JSON); the rest, the
+     * common case, cost one scan and no allocation.
+     */
+    private static Object receiverOf(JsonObjectCursor cursor, byte[] bytes, int offset, int length) {
+        if (!cursor.reset(bytes, offset, length)) {
+            return NO_RECEIVER;
+        }
+        boolean named = false;
+        while (cursor.next()) {
+            if (cursor.keyIs(RECEIVER_ID)) {
+                named = true;
+                break;
+            }
+        }
+        if (!named) {
+            return NO_RECEIVER;
+        }
+        try {
+            if (Json.parse(bytes, offset, length) instanceof Map<?, ?> object) {
+                return object.get("receiver_id"); // a non-string matches no client id
+            }
+        } catch (Json.InvalidJsonException e) {
+            // not JSON after all: broadcast
+        }
+        return NO_RECEIVER;
+    }
+
+    private static void broadcast(CarpartyRegistry.Room room, byte[] frame) {
+        broadcast(room.clients, frame);
+    }
+
+    private static void broadcast(CarpartyPeer[] clients, byte[] frame) {
+        for (CarpartyPeer client : clients) {
+            client.connection.send(frame);
+        }
+    }
+
+    /** A client's frame: a JSON object, to the server with client_id set to the client's id. */
+    private void fromClient(CarpartyPeer client, byte[] bytes, int offset, int length) {
+        try {
+            if (!(Json.parse(bytes, offset, length) instanceof Map<?, ?>)) {
+                refuseClient(client, CloseCode.INVALID_PAYLOAD, "message must be a JSON object");
+                return;
+            }
+        } catch (Json.InvalidJsonException e) {
+            refuseClient(client, CloseCode.INVALID_PAYLOAD, "message must be JSON");
+            return;
+        }
+        client.room.server.send(withClientId(client.cursor, bytes, offset, length, client.clientIdJson));
+    }
+
+    /**
+     * Encodes the object with every top-level {@code client_id} value replaced by {@code idJson}, or, if it
+     * has none, with {@code "client_id":idJson} inserted first; all other bytes are copied as they came. Two
+     * passes over the members (measure, then write) so that the frame is allocated once, at its final size.
+     */
+    static byte[] withClientId(JsonObjectCursor cursor, byte[] bytes, int offset, int length, byte[] idJson) {
+        cursor.reset(bytes, offset, length);
+        int replaced = 0;
+        int removedBytes = 0;
+        boolean hasMembers = false;
+        while (cursor.next()) {
+            hasMembers = true;
+            if (cursor.keyIs(CLIENT_ID)) {
+                replaced++;
+                removedBytes += cursor.valueEnd() - cursor.valueStart();
+            }
+        }
+        int payload = replaced > 0 ? length - removedBytes + replaced * idJson.length
+                : length + CLIENT_ID_MEMBER.length + idJson.length + (hasMembers ? 1 : 0);
+        int header = FrameWriter.headerLength(payload, false);
+        byte[] frame = new byte[header + payload];
+        FrameWriter.writeHeader(frame, 0, true, Opcode.TEXT, payload, false, 0);
+        int out = header;
+        int end = offset + length;
+        if (replaced == 0) {
+            int brace = offset;
+            while (bytes[brace] != '{') {
+                brace++;
+            }
+            int afterBrace = brace + 1;
+            out = copy(bytes, offset, afterBrace - offset, frame, out);
+            out = copy(CLIENT_ID_MEMBER, 0, CLIENT_ID_MEMBER.length, frame, out);
+            out = copy(idJson, 0, idJson.length, frame, out);
+            if (hasMembers) {
+                frame[out++] = ',';
+            }
+            copy(bytes, afterBrace, end - afterBrace, frame, out);
+            return frame;
+        }
+        int from = offset;
+        cursor.reset(bytes, offset, length);
+        while (cursor.next()) {
+            if (cursor.keyIs(CLIENT_ID)) {
+                out = copy(bytes, from, cursor.valueStart() - from, frame, out);
+                out = copy(idJson, 0, idJson.length, frame, out);
+                from = cursor.valueEnd();
+            }
+        }
+        copy(bytes, from, end - from, frame, out);
+        return frame;
+    }
+
+    private static int copy(byte[] src, int from, int count, byte[] dst, int at) {
+        System.arraycopy(src, from, dst, at, count);
+        return at + count;
+    }
+
+    private static byte[] notice(String action, byte[] idJson) {
+        byte[] head = ("{\"action\":\"" + action + "\",\"client_id\":").getBytes(StandardCharsets.US_ASCII);
+        byte[] payload = new byte[head.length + idJson.length + 1];
+        System.arraycopy(head, 0, payload, 0, head.length);
+        System.arraycopy(idJson, 0, payload, head.length, idJson.length);
+        payload[payload.length - 1] = '}';
+        return FrameWriter.encode(Opcode.TEXT, payload);
+    }
+
+    @Override
+    public void onClose(Connection connection, int code) {
+        if (!(connection.attachment() instanceof CarpartyPeer peer)) {
+            return;
+        }
+        CarpartyRegistry.Room room = peer.room;
+        if (peer.isServer()) {
+            CarpartyPeer[] clients = registry.close(room);
+            LOG.log(Level.FINE, () -> "Game server " + connection + " left " + room.code + "; closing "
+                    + clients.length + " clients");
+            for (CarpartyPeer client : clients) {
+                client.connection.close(CloseCode.GOING_AWAY, SERVER_GONE);
+            }
+            return;
+        }
+        room.lock.lock();
+        try {
+            if (room.remove(peer)) {
+                room.server.send(notice("disconnect", peer.clientIdJson));
+            }
+        } finally {
+            room.lock.unlock();
+        }
+        LOG.log(Level.FINE, () -> "Client " + peer.clientId + " " + connection + " left " + room.code);
+    }
+
+    private void refuseLogin(Connection connection, String reason) {
+        metrics.countProtocolError("carparty", "login_refused");
+        LOG.log(Level.FINE, () -> "Refusing CarParty login from " + connection + ": " + reason);
+        connection.close(CloseCode.POLICY_VIOLATION, reason);
+    }
+
+    private void refuseClient(CarpartyPeer client, int code, String reason) {
+        metrics.countProtocolError("carparty", code == CloseCode.UNSUPPORTED_DATA ? "client_binary" : "client_not_json_object");
+        LOG.log(Level.FINE, () -> "Closing " + client + " with " + code + ": " + reason);
+        client.connection.close(code, reason);
+    }
+
+    /** Codes with a live game server; 0 once every server has gone. */
+    public int rooms() {
+        return registry.rooms();
+    }
+
+    /** Clients logged in to a live room. */
+    public int clients() {
+        return registry.clients();
+    }
+}

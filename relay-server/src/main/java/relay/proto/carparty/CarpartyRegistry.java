@@ -1,0 +1,96 @@
+package relay.proto.carparty;
+
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import relay.net.Connection;
+
+/**
+ * server_code to its game server and the clients logged in to it: one {@link Room} per live code.
+ *
+ * <p>Concurrency: a code is taken with {@code putIfAbsent} (one server per code) and freed with
+ * {@code remove(code, room)} the moment its server goes. A room's client list is a copy-on-write array
+ * replaced whole under the room's lock, so the server's fan-out reads it without locking and without
+ * allocating. Joining, leaving and closing a room hold its lock while they send the connect/disconnect
+ * notice (an offer to the server's queue, never blocking), so a client never joins a closed room and a
+ * closed room's clients are all told.
+ */
+final class CarpartyRegistry {
+    static final CarpartyPeer[] NONE = new CarpartyPeer[0];
+
+    private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+
+    /** One game: its server and its clients, in login order. */
+    static final class Room {
+        final String code;
+        final Connection server;
+        final ReentrantLock lock = new ReentrantLock();
+        volatile CarpartyPeer[] clients = NONE;
+        /** The server has gone; guarded by the lock. */
+        boolean closed;
+
+        Room(String code, Connection server) {
+            this.code = code;
+            this.server = server;
+        }
+
+        /** Call holding the lock. */
+        void add(CarpartyPeer client) {
+            CarpartyPeer[] current = clients;
+            CarpartyPeer[] next = Arrays.copyOf(current, current.length + 1);
+            next[current.length] = client;
+            clients = next;
+        }
+
+        /** Call holding the lock; returns whether the client was there. */
+        boolean remove(CarpartyPeer client) {
+            CarpartyPeer[] current = clients;
+            for (int i = 0; i < current.length; i++) {
+                if (current[i] == client) {
+                    CarpartyPeer[] next = new CarpartyPeer[current.length - 1];
+                    System.arraycopy(current, 0, next, 0, i);
+                    System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                    clients = next;
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Takes {@code code} for {@code server}; null if another server holds it. */
+    Room open(String code, Connection server) {
+        Room room = new Room(code, server);
+        return rooms.putIfAbsent(code, room) == null ? room : null;
+    }
+
+    Room find(String code) {
+        return rooms.get(code);
+    }
+
+    /** Frees the code at once and returns the clients that were in the room (now closed to joins). */
+    CarpartyPeer[] close(Room room) {
+        rooms.remove(room.code, room);
+        room.lock.lock();
+        try {
+            room.closed = true;
+            CarpartyPeer[] clients = room.clients;
+            room.clients = NONE;
+            return clients;
+        } finally {
+            room.lock.unlock();
+        }
+    }
+
+    int rooms() {
+        return rooms.size();
+    }
+
+    int clients() {
+        int n = 0;
+        for (Room room : rooms.values()) {
+            n += room.clients.length;
+        }
+        return n;
+    }
+}
