@@ -57,7 +57,7 @@ class OperationsIT {
             assertTrue(body.contains("relay_routing_latency_seconds_count 2"), body);
             assertTrue(body.contains("relay_connections{protocol=\"echo\"} 0"), body);
             for (String line : body.split("\n")) {
-                assertTrue(line.startsWith("#") || line.matches("[a-z_]+(\\{[a-z]+=\"[^\"]*\"\\})? -?[0-9.eE+-]+"),
+                assertTrue(line.startsWith("#") || line.matches("[a-z_]+(\\{[a-z]+=\"[^\"]*\"(,[a-z]+=\"[^\"]*\")*\\})? -?[0-9.eE+-]+"),
                         "not Prometheus text: " + line);
             }
         }

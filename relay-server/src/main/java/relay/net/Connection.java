@@ -167,7 +167,7 @@ public final class Connection {
         return phase;
     }
 
-    void opened(HttpRequest upgradeRequest, Endpoint first, Thread writerThread) {
+    void opened(HttpRequest upgradeRequest, Endpoint first) {
         request = upgradeRequest;
         endpoint = first;
         counters = context.metrics().countersFor(first);
@@ -176,6 +176,10 @@ public final class Connection {
         context.admission().handshakeEnded();
         context.metrics().connectionsOpen.increment();
         context.metrics().openOnListener(listener.toString()).increment();
+    }
+
+    /** Starts writing queued frames; called once the 101 response is on the wire. */
+    void startWriter(Thread writerThread) {
         writer.start(writerThread);
     }
 

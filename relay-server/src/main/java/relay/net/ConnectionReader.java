@@ -136,10 +136,14 @@ final class ConnectionReader implements Runnable, MessageHandler {
                 return false;
             }
             String accept = Handshake.accept(request);
-            writeFully(ByteBuffer.wrap(Handshake.switchingProtocols(accept)));
-            connection.opened(request, endpoint, Thread.ofVirtual().unstarted(connection.writer()));
-            LOG.log(Level.FINE, () -> "Connection " + connection + " upgraded on " + request.path());
+            // The endpoint sees the connection before the client sees the 101, so that by the time the client
+            // can send or be sent to it is in its registries (a broadcast member gets everything sent after its
+            // open). Frames queued meanwhile wait for the writer, which starts once the 101 is written.
+            connection.opened(request, endpoint);
             endpoint.onOpen(connection);
+            writeFully(ByteBuffer.wrap(Handshake.switchingProtocols(accept)));
+            connection.startWriter(Thread.ofVirtual().unstarted(connection.writer()));
+            LOG.log(Level.FINE, () -> "Connection " + connection + " upgraded on " + request.path());
             return true;
         } catch (HttpException e) {
             respond(e.response(), "status " + e.response().status());
