@@ -141,12 +141,14 @@ class AutoBindingIT {
                 booth.sendJson("type", "ping", "id", "ARO-001_x", "token", "t");
                 assertEquals("pong", booth.nextJson().get("type"));
             }
-            try (TestClient server1 = TestClient.connect(server.uri("/"));
-                    TestClient client = TestClient.connect(server.uri("/"))) {
+            try (TestClient server1 = TestClient.connect(server.uri("/"))) {
                 server1.sendJson("action", "login_server", "server_code", "C1", "id", "a", "token", "t");
                 server1.expectNothing(RelayConfig.DEFAULT_STUDIO_IDLE_WINDOW_MS * 2); // carparty: nothing sent back
+                // Connected only now: a client silent for the idle window would be greeted as studio (rule 4).
+                TestClient client = TestClient.connect(server.uri("/"));
                 client.sendJson("action", "login_client", "server_code", "C1", "client_id", "p1", "id", "ARO-001_x", "token", "t");
                 assertEquals(Map.of("action", "connect", "client_id", "p1"), server1.nextJson());
+                client.close();
             }
         }
     }

@@ -34,7 +34,7 @@ class BroadcastSlowPeerIT {
              TestClient sender = TestClient.connect(server.uri("/ws/relay/"));
              TestClient fast = TestClient.connect(server.uri("/ws/relay/"));
              TestClient other = TestClient.connect(server.uri("/ws/holds/"))) {
-            BroadcastEndpoint broadcast = (BroadcastEndpoint) server.server().endpoint("broadcast");
+            BroadcastEndpoint broadcast = (BroadcastEndpoint) server.server().protocol("broadcast");
             TestClient.await("four members", () -> broadcast.members() == 4);
 
             // The healthy members read as they go (a window of WINDOW messages), so only the one that never
