@@ -15,9 +15,15 @@ public final class Handshake {
 
     private Handshake() {}
 
-    /** Whether the request asks for a WebSocket upgrade at all (as opposed to plain HTTP). */
+    /**
+     * Whether the request attempts a WebSocket upgrade (as opposed to plain HTTP): it asks for
+     * {@code Upgrade: websocket} or carries a {@code Sec-WebSocket-Key} or {@code -Version}. An attempt is
+     * answered by {@link #accept}, so a broken handshake gets its 400/426 instead of the HTTP route table.
+     */
     public static boolean isUpgradeRequest(HttpRequest request) {
-        return request.headerHasToken("upgrade", "websocket");
+        return request.headerHasToken("upgrade", "websocket")
+                || request.headerCount("sec-websocket-key") > 0
+                || request.headerCount("sec-websocket-version") > 0;
     }
 
     /** Validates an upgrade request; returns the {@code Sec-WebSocket-Accept} value or throws {@link HttpException}. */
@@ -26,7 +32,7 @@ public final class Handshake {
         if (!request.method().equals("GET")) {
             throw new HttpException(400, "WebSocket upgrade requires GET");
         }
-        if (!request.version().equals("HTTP/1.1")) {
+        if (!isAtLeastHttp11(request.version())) {
             throw new HttpException(400, "WebSocket upgrade requires HTTP/1.1");
         }
         // 4.2.1 (2): a |Host| header field
@@ -53,6 +59,16 @@ public final class Handshake {
             throw new HttpException(400, "missing or invalid Sec-WebSocket-Key");
         }
         return acceptValue(key);
+    }
+
+    /** 4.2.1 (1): "the HTTP version MUST be at least 1.1"; the parser has checked the HTTP/d.d shape. */
+    private static boolean isAtLeastHttp11(String version) {
+        if (!HttpRequestParser.isHttpVersion(version)) {
+            return false;
+        }
+        int major = version.charAt(5) - '0';
+        int minor = version.charAt(7) - '0';
+        return major > 1 || (major == 1 && minor >= 1);
     }
 
     static boolean isValidKey(String key) {

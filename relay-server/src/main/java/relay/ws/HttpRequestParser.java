@@ -45,7 +45,8 @@ public final class HttpRequestParser {
         if (!isToken(parts[0])) {
             throw new HttpException(400, "malformed method");
         }
-        if (!parts[2].startsWith("HTTP/")) {
+        // 9112 2.3: HTTP-version = "HTTP" "/" DIGIT "." DIGIT
+        if (!isHttpVersion(parts[2])) {
             throw new HttpException(400, "malformed HTTP version");
         }
         if (!parts[1].startsWith("/")) {
@@ -77,6 +78,10 @@ public final class HttpRequestParser {
                 throw new HttpException(400, "malformed header name");
             }
             String value = line.substring(colon + 1).strip();
+            // 9110 5.5: a field value with CR, LF, NUL or other control characters is refused, not repaired
+            if (!isFieldValue(value)) {
+                throw new HttpException(400, "invalid character in header " + name);
+            }
             headers.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new ArrayList<>(1)).add(value);
         }
         return new HttpRequest(parts[0], parts[1], parts[2], headers);
@@ -84,6 +89,21 @@ public final class HttpRequestParser {
 
     private static String stripCr(String line) {
         return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+    }
+
+    static boolean isHttpVersion(String v) {
+        return v.length() == 8 && v.startsWith("HTTP/") && Character.isDigit(v.charAt(5)) && v.charAt(6) == '.'
+                && Character.isDigit(v.charAt(7));
+    }
+
+    private static boolean isFieldValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < ' ' && c != '\t') || c == 0x7F) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** RFC 9110 5.6.2 token characters. */
