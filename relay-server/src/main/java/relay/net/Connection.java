@@ -42,6 +42,8 @@ public final class Connection {
     private volatile Object attachment;
     private volatile HttpRequest request;
     private volatile int closeCode = CloseCode.ABNORMAL;
+    private volatile boolean closeReceived;
+    private volatile boolean closeWritten;
     final long acceptedAtNs;
     volatile long lastReadAtNs;
     volatile long pingSentAtNs;
@@ -57,7 +59,8 @@ public final class Connection {
         this.lastReadAtNs = acceptedAtNs;
         this.remoteAddress = describe(channel);
         this.writer = new ConnectionWriter(channel, context.limits().outboundMaxMessages(),
-                context.limits().outboundMaxBytes(), context.writeBuffers(), context.metrics(), this::abort);
+                context.limits().outboundMaxBytes(), context.writeBuffers(), context.metrics(), this::abort,
+                this::closeWritten);
     }
 
     public long id() {
@@ -220,9 +223,29 @@ public final class Connection {
         }
     }
 
+    /** The peer's Close arrived (the reader answers it with ours, if ours is not out yet). */
     void closingReceived() {
         if (phase == Phase.OPEN) {
             phase = Phase.CLOSING;
+        }
+        closeReceived = true;
+        endIfClosingHandshakeDone();
+    }
+
+    /** Our Close is on the wire (called by the writer, which then writes nothing more). */
+    private void closeWritten() {
+        closeWritten = true;
+        endIfClosingHandshakeDone();
+    }
+
+    /**
+     * 7.1.1: once both Close frames have been exchanged, the server SHOULD close the TCP connection first,
+     * rather than wait for the client's FIN. Reader and writer each check after setting their flag, so the
+     * later of the two closes the socket; the reader then releases the connection.
+     */
+    private void endIfClosingHandshakeDone() {
+        if (closeReceived && closeWritten) {
+            abort();
         }
     }
 

@@ -43,6 +43,7 @@ final class ConnectionWriter implements Runnable {
     private final WriteBufferPool buffers;
     private final Metrics metrics;
     private final Runnable onWriteFailure;
+    private final Runnable onCloseWritten;
 
     private volatile Thread thread;
     @SuppressWarnings("unused") // accessed through WAKE
@@ -58,7 +59,7 @@ final class ConnectionWriter implements Runnable {
     private volatile boolean stopped;
 
     ConnectionWriter(SocketChannel channel, int maxMessages, long maxQueuedBytes, WriteBufferPool buffers,
-                     Metrics metrics, Runnable onWriteFailure) {
+                     Metrics metrics, Runnable onWriteFailure, Runnable onCloseWritten) {
         this.channel = channel;
         // Starts with a small chunk so that idle connections stay small; grows up to the bound.
         this.data = new MpscChunkedArrayQueue<>(8, Math.max(16, maxMessages));
@@ -66,6 +67,7 @@ final class ConnectionWriter implements Runnable {
         this.buffers = buffers;
         this.metrics = metrics;
         this.onWriteFailure = onWriteFailure;
+        this.onCloseWritten = onCloseWritten;
     }
 
     void start(Thread writerThread) {
@@ -144,6 +146,7 @@ final class ConnectionWriter implements Runnable {
                 if (writeBatch()) {
                     // 7.1.1: after its Close, an endpoint sends nothing more; FIN tells the peer so
                     channel.shutdownOutput();
+                    onCloseWritten.run();
                     return;
                 }
             }
