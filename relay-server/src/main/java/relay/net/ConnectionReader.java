@@ -30,6 +30,8 @@ import relay.ws.ProtocolException;
  */
 final class ConnectionReader implements Runnable, MessageHandler {
     private static final Logger LOG = Logger.getLogger("relay.Connection");
+    /** After a refusal, read at most this much of what the client still sends before closing anyway. */
+    private static final long MAX_DRAIN_BYTES = 64 * 1024;
 
     private final Connection connection;
     private final Router router;
@@ -39,6 +41,8 @@ final class ConnectionReader implements Runnable, MessageHandler {
     private TokenBucket messageRate;
     private TokenBucket byteRate;
     private FrameReader frames;
+    /** The method of the request being answered (HEAD gets no body); null before parsing. */
+    private String lastMethod;
     /** After a Close was received, or the connection failed: read only to notice the peer's FIN. */
     private boolean discarding;
 
@@ -99,7 +103,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
             if (n < 0) {
                 return -1;
             }
-            if (HttpRequestParser.findEnd(head, in.position()) >= 0) {
+            if (HttpRequestParser.findEnd(head, scanned - 3, in.position()) >= 0) {
                 return in.position();
             }
             scanned = in.position();
@@ -119,13 +123,13 @@ final class ConnectionReader implements Runnable, MessageHandler {
             respond(e.response(), "malformed request");
             return false;
         }
-        ListenerSpecHolder spec = new ListenerSpecHolder(connection);
+        lastMethod = request.method();
         try {
             if (!Handshake.isUpgradeRequest(request)) {
-                respond(router.serve(request, spec.listener()), null);
+                respond(router.serve(request, connection.listener()), null);
                 return false;
             }
-            Endpoint endpoint = router.endpointFor(request, spec.listener());
+            Endpoint endpoint = router.endpointFor(request, connection.listener());
             // 10.2: the Origin header protects against unauthorized cross-origin use by browsers
             if (!admission.allowsOrigin(request.header("origin"))) {
                 respond(HttpResponse.text(403, "origin not allowed"), "origin");
@@ -185,19 +189,37 @@ final class ConnectionReader implements Runnable, MessageHandler {
             return frames.read(bytes, offset, length);
         } catch (ProtocolException e) {
             LOG.log(Level.FINE, () -> "Failing " + connection + " with " + e.closeCode() + ": " + e.getMessage());
-            connection.sendClose(e.closeCode(), e.getMessage(), true);
+            // Answers to the valid messages before the violation still go out, then the Close (Autobahn 3.2
+            // expects the echo); the queue is bounded and the close timeout ends a peer that stops reading.
+            connection.sendClose(e.closeCode(), e.getMessage(), false);
             discarding = true;
             return length;
         }
     }
 
+    /**
+     * Sends a final HTTP response, then half-closes and reads until the client closes its side. Closing at
+     * once would leave the unread rest of the request (an oversized head, a body) in our receive buffer, and
+     * closing a socket with unread data sends RST, which can destroy the response before the client reads
+     * it. The drain is bounded in bytes here and in time by the handshake timeout.
+     */
     private void respond(HttpResponse response, String failure) throws IOException {
         if (failure != null) {
             connection.context().metrics().countHandshakeFailure(failure);
             LOG.log(Level.FINE, () -> "Refused " + connection + ": " + response.status() + " " + response.bodyText());
         }
-        writeFully(ByteBuffer.wrap(response.toBytes(true)));
-        connection.channel().shutdownOutput();
+        writeFully(ByteBuffer.wrap(response.toBytes(!"HEAD".equals(lastMethod))));
+        SocketChannel channel = connection.channel();
+        channel.shutdownOutput();
+        ByteBuffer sink = ByteBuffer.allocate(4096);
+        long drained = 0;
+        while (drained < MAX_DRAIN_BYTES) {
+            int n = channel.read(sink.clear());
+            if (n < 0) {
+                return;
+            }
+            drained += n;
+        }
     }
 
     private void writeFully(ByteBuffer buffer) throws IOException {
@@ -276,14 +298,8 @@ final class ConnectionReader implements Runnable, MessageHandler {
             echo[1] = (byte) code;
             System.arraycopy(reason, offset, echo, 2, length);
         }
-        connection.sendClosePayload(code, echo, true);
+        // 5.5.1: a peer that sent Close still receives what was queued for it before our Close
+        connection.sendClosePayload(code, echo, false);
         discarding = true;
-    }
-
-    /** The listener spec of the connection, for routing. */
-    private record ListenerSpecHolder(Connection connection) {
-        relay.config.ListenerSpec listener() {
-            return connection.listener();
-        }
     }
 }

@@ -20,7 +20,16 @@ public final class HttpRequestParser {
      * if it has not arrived. Accepts CRLF and, leniently (RFC 9112 2.2), bare LF line ends.
      */
     public static int findEnd(byte[] bytes, int length) {
-        for (int i = 0; i < length; i++) {
+        return findEnd(bytes, 0, length);
+    }
+
+    /**
+     * As {@link #findEnd(byte[], int)}, scanning from {@code from}: a reader that calls this after every read
+     * passes where the previous scan stopped (less three bytes, for a line end split across reads), so a
+     * head sent a byte at a time costs linear, not quadratic, work.
+     */
+    public static int findEnd(byte[] bytes, int from, int length) {
+        for (int i = Math.max(0, from); i < length; i++) {
             if (bytes[i] == '\n') {
                 if (i + 1 < length && bytes[i + 1] == '\n') {
                     return i + 2;
