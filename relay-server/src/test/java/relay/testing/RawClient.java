@@ -106,6 +106,17 @@ public final class RawClient implements AutoCloseable {
         return frame;
     }
 
+    /** Sets how long reads (and so {@link #serverClosesConnection}) wait. */
+    public RawClient timeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        return this;
+    }
+
+    /** A masked Close frame with this code and reason. */
+    public static byte[] closeFrame(int code, String reason) {
+        return frame(0x88, FrameWriter.closePayload(code, reason));
+    }
+
     public Frame readFrame() throws IOException {
         int b0 = readByte();
         int b1 = readByte();

@@ -32,6 +32,7 @@ public final class TestClient implements AutoCloseable {
     public record Closed(int code, String reason) {}
 
     private final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+    private final BlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
@@ -64,6 +65,36 @@ public final class TestClient implements AutoCloseable {
 
     public TestClient sendBinary(byte[] bytes) throws Exception {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Sends one fragment of a text message; {@code last} false leaves the message open (RFC 6455 5.4). */
+    public TestClient sendFragment(String text, boolean last) throws Exception {
+        socket.sendText(text, last).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Sends one fragment of a binary message. */
+    public TestClient sendFragment(byte[] bytes, boolean last) throws Exception {
+        socket.sendBinary(ByteBuffer.wrap(bytes), last).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    public TestClient sendPing(byte[] payload) throws Exception {
+        socket.sendPing(ByteBuffer.wrap(payload)).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** The payload of the next Pong received, failing the test after the timeout. */
+    public byte[] nextPong() throws InterruptedException {
+        byte[] pong = pongs.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        assertNotNull(pong, "no pong within " + TIMEOUT);
+        return pong;
+    }
+
+    /** Starts the closing handshake with this code and reason; {@link #awaitClose} then gives the server's answer. */
+    public TestClient sendClose(int code, String reason) throws Exception {
+        socket.sendClose(code, reason).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -169,6 +200,15 @@ public final class TestClient implements AutoCloseable {
                 received.add(binary.toByteArray());
                 binary = new java.io.ByteArrayOutputStream();
             }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+            byte[] payload = new byte[message.remaining()];
+            message.get(payload);
+            pongs.add(payload);
             ws.request(1);
             return null;
         }

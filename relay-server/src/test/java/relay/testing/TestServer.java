@@ -28,6 +28,13 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(tweak.apply(base));
     }
 
+    /** Default limits with the given timeouts, for {@code start(c -> c.withLimits(...))}. */
+    public static Limits limits(long handshakeTimeoutMs, long pingIntervalMs, long pongTimeoutMs, long closeTimeoutMs) {
+        Limits d = Limits.defaults();
+        return new Limits(d.maxMessageBytes(), d.maxHeaderBytes(), handshakeTimeoutMs, pingIntervalMs, pongTimeoutMs,
+                closeTimeoutMs, d.outboundMaxMessages(), d.outboundMaxBytes(), d.readBufferBytes());
+    }
+
     /** A listener in one mode, on an ephemeral port. */
     public static TestServer startMode(String mode) throws IOException {
         return start(c -> new RelayConfig(List.of(new ListenerSpec("127.0.0.1", 0, mode)), c.limits(), c.studioTokens(),
