@@ -30,7 +30,7 @@ public final class PythonText {
             case Boolean b -> out.append(b ? "True" : "False");
             case String s -> quote(out, s);
             case Double d -> out.append(floatRepr(d));
-            case BigDecimal d -> out.append(d.scale() <= 0 ? d.toPlainString() : floatRepr(d.doubleValue()));
+            case BigDecimal d -> out.append(d.scale() == 0 ? d.toPlainString() : floatRepr(d.doubleValue())); // "1e20" is a float in Python
             case Number n -> out.append(n);
             case Map<?, ?> map -> {
                 out.append('{');
