@@ -30,6 +30,7 @@ import relay.proto.carparty.CarpartyEndpoint;
 import relay.proto.echo.EchoEndpoint;
 import relay.proto.signaling.SignalingEndpoint;
 import relay.proto.studio.StudioApi;
+import relay.proto.studio.StudioCluster;
 import relay.proto.studio.StudioEndpoint;
 import relay.proto.studio.StudioTables;
 import relay.proto.studio.StudioTokens;
@@ -84,6 +85,9 @@ public final class Server implements AutoCloseable {
         StudioTables studioTables = new StudioTables(Clock.systemDefaultZone());
         protocols.put("studio", new StudioEndpoint(studioTables, StudioTokens.loadOrWarn(config.studioTokens()), metrics));
         new StudioApi(studioTables).register(http);
+        if (cluster != null) {
+            new StudioCluster(cluster, studioTables);
+        }
         protocols.put("signaling", new SignalingEndpoint(metrics));
         protocols.put("booth", new BoothEndpoint(metrics));
         protocols.put("broadcast", new BroadcastEndpoint());

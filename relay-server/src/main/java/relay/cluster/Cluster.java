@@ -21,6 +21,7 @@ public final class Cluster implements AutoCloseable {
     private final NodeId self;
     private final ClusterBus bus;
     private final ClusterOwnership ownership;
+    private final RedisCommands redis;
     private volatile boolean closed;
 
     private Cluster(ClusterConfig config, ClusterCounters counters) {
@@ -28,7 +29,8 @@ public final class Cluster implements AutoCloseable {
         this.self = NodeId.random();
         RedisLink link = new RedisLink(config.redis(), "relay-" + self.shortName());
         this.bus = new ClusterBus(config, self, link, counters);
-        this.ownership = new ClusterOwnership(config, self, link, bus, counters);
+        this.redis = new RedisCommands(link, bus, counters);
+        this.ownership = new ClusterOwnership(config, self, redis, bus);
     }
 
     /** Starts the bus and lease renewal; returns at once (the link comes up in the background). */
@@ -52,6 +54,16 @@ public final class Cluster implements AutoCloseable {
 
     public ClusterOwnership ownership() {
         return ownership;
+    }
+
+    /** Request/response Redis commands, for protocol state shared by every node (e.g. studio tables). */
+    public RedisCommands redis() {
+        return redis;
+    }
+
+    /** A Redis key in this cluster's namespace. */
+    public String key(String name) {
+        return config.prefix() + ":" + name;
     }
 
     public ClusterConfig config() {
@@ -81,6 +93,7 @@ public final class Cluster implements AutoCloseable {
         bus.toAll(MessageKind.NODE_LEAVING, 0, new byte[0], null, null);
         bus.flush(FLUSH_TIMEOUT_MS);
         ownership.close();
+        redis.close();
         bus.close();
     }
 
@@ -89,6 +102,7 @@ public final class Cluster implements AutoCloseable {
         closed = true;
         ownership.stopRenewing();
         ownership.close();
+        redis.close();
         bus.close();
     }
 }

@@ -141,7 +141,7 @@ public final class ClusterBus implements AutoCloseable {
         nodeDownListeners.add(listener);
     }
 
-    /** Called (publisher or subscriber thread) when the link comes back after being down. */
+    /** Called (publisher or subscriber thread) whenever the link comes up: the first time and after each failure. */
     public void onLinkUp(Runnable listener) {
         linkUpListeners.add(listener);
     }
@@ -504,7 +504,6 @@ public final class ClusterBus implements AutoCloseable {
 
     private void linkChanged() {
         boolean up = publisherUp && subscriberUp;
-        boolean cameBack = false;
         linkState.lock();
         try {
             if (up == linkUp) {
@@ -513,7 +512,7 @@ public final class ClusterBus implements AutoCloseable {
             linkUp = up;
             counters.linkUp = up ? 1 : 0;
             if (up) {
-                cameBack = everUp;
+                boolean cameBack = everUp;
                 everUp = true;
                 if (cameBack) {
                     counters.reconnects.increment();
@@ -525,8 +524,14 @@ public final class ClusterBus implements AutoCloseable {
         } finally {
             linkState.unlock();
         }
-        if (cameBack) {
-            linkUpListeners.forEach(Runnable::run);
+        if (up) {
+            for (Runnable listener : linkUpListeners) {
+                try {
+                    listener.run();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Link-up listener failed", e);
+                }
+            }
         }
     }
 

@@ -7,22 +7,21 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
 import relay.config.ClusterConfig;
-import relay.metrics.ClusterCounters;
 
 /**
  * Cluster-wide ownership of unique ids (a CarParty server code, a booth id, a signaling client id): which
  * node holds the connection that registered it. Each owned id is a Redis key {@code PREFIX:own:KIND:ID}
- * whose value is the owner's node id, set with a lease ({@code PX leaseMs}) that the owner renews every
+ * whose value is {@code NODE:TOKEN}, set with a lease ({@code PX leaseMs}) that the owner renews every
  * {@code renewMs}; a node that crashes stops renewing and its ids free themselves within one lease.
- * Claims, renewals and releases are Lua scripts, so "compare, then set/renew/delete" is atomic.
+ * Claims, renewals, take-overs and releases are Lua scripts, so "compare, then set/renew/delete" is atomic.
+ * TOKEN is a fencing number from one Redis counter, new at every change of owner: announcements of
+ * changes travel from different nodes and may arrive out of order, and the token tells the newer one.
  *
  * <p>Lookups ({@link #owner}) are cached per id and kept fresh by {@link MessageKind#OWNER_CHANGED} on the
  * control channel (every claim, take-over and release announces itself), by node departures and by
@@ -33,22 +32,30 @@ import relay.metrics.ClusterCounters;
  * id) so that local traffic keeps working; renewal re-asserts it when Redis returns, and if another node
  * took the id meanwhile the local holder is told through {@link LostListener}.
  *
- * <p>Threads: any thread may call the public methods (they block for one Redis round trip at most, on one
- * command connection guarded by a ReentrantLock); renewal runs on its own virtual thread.
+ * <p>Threads: any thread may call the public methods (they block for one Redis round trip at most, through
+ * {@link RedisCommands}); renewal runs on its own virtual thread.
  */
 public final class ClusterOwnership implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("relay.Cluster");
 
-    /** Claim or renew: KEYS[1] id key, ARGV[1] node, ARGV[2] lease ms. Returns the owner after the call. */
+    /**
+     * Claim or renew: KEYS[1] id key, KEYS[2] token counter; ARGV[1] node, ARGV[2] lease ms, ARGV[3] token held
+     * (0: none). Renews if the node holds it, claims it with a new token if nobody does; returns the value.
+     */
     static final byte[] CLAIM = ("local v = redis.call('get', KEYS[1]) "
-            + "if not v then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return ARGV[1] end "
-            + "if v == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) end "
+            + "if v and string.sub(v, 1, 32) == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return v end "
+            + "if v then return v end "
+            + "local t = ARGV[3] "
+            + "if t == '0' then t = tostring(redis.call('incr', KEYS[2])) end "
+            + "v = ARGV[1] .. ':' .. t "
+            + "redis.call('set', KEYS[1], v, 'PX', ARGV[2]) "
             + "return v").getBytes(StandardCharsets.UTF_8);
-    /** Take over: set unconditionally, return the previous owner (false if none). */
+    /** Take over: set with a new token whoever held it; returns {previous or false, new value}. */
     static final byte[] TAKE_OVER = ("local v = redis.call('get', KEYS[1]) "
-            + "redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) "
-            + "return v").getBytes(StandardCharsets.UTF_8);
-    /** Release: delete only if still ours. */
+            + "local n = ARGV[1] .. ':' .. redis.call('incr', KEYS[2]) "
+            + "redis.call('set', KEYS[1], n, 'PX', ARGV[2]) "
+            + "return {v, n}").getBytes(StandardCharsets.UTF_8);
+    /** Release: delete only if it is still exactly this value. */
     static final byte[] RELEASE = ("if redis.call('get', KEYS[1]) == ARGV[1] then "
             + "return redis.call('del', KEYS[1]) end return 0").getBytes(StandardCharsets.UTF_8);
 
@@ -58,36 +65,46 @@ public final class ClusterOwnership implements AutoCloseable {
         void onLost(String id, NodeId newOwner);
     }
 
-    private record Owned(String kind, String id) {}
+    /** An owner as stored: the node and the fencing token of its claim (0: claimed locally, not yet in Redis). */
+    record Owner(NodeId node, long token) {
+        static Owner parse(String value) {
+            int colon = value.indexOf(':');
+            return new Owner(NodeId.parse(value.substring(0, colon)), Long.parseLong(value.substring(colon + 1)));
+        }
+
+        String value() {
+            return node + ":" + token;
+        }
+    }
+
+    private record Owned(String kind, String id, long token) {}
 
     private final ClusterConfig config;
     private final NodeId self;
     private final byte[] selfBytes;
     private final byte[] leaseBytes;
-    private final RedisLink link;
+    private final byte[] tokenCounter;
     private final ClusterBus bus;
-    private final ClusterCounters counters;
+    private final RedisCommands redis;
     private final String keyPrefix;
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
-    private final Map<String, NodeId> ownerCache = new ConcurrentHashMap<>();
+    private final Map<String, Owner> ownerCache = new ConcurrentHashMap<>();
     private final Map<String, LostListener> lostListeners = new ConcurrentHashMap<>();
-    private final ReentrantLock commandLock = new ReentrantLock();
-    private Jedis commands; // guarded by commandLock
     private volatile boolean renewing = true;
     private volatile boolean closed;
     private Thread renewer;
 
-    ClusterOwnership(ClusterConfig config, NodeId self, RedisLink link, ClusterBus bus, ClusterCounters counters) {
+    ClusterOwnership(ClusterConfig config, NodeId self, RedisCommands redis, ClusterBus bus) {
         this.config = config;
         this.self = self;
         this.selfBytes = self.toString().getBytes(StandardCharsets.US_ASCII);
         this.leaseBytes = Long.toString(config.leaseMs()).getBytes(StandardCharsets.US_ASCII);
-        this.link = link;
+        this.redis = redis;
         this.bus = bus;
-        this.counters = counters;
         this.keyPrefix = config.prefix() + ":own:";
+        this.tokenCounter = bytes(config.prefix() + ":own-token");
         bus.on(MessageKind.OWNER_CHANGED, this::onOwnerChanged);
-        bus.onNodeDown(node -> ownerCache.values().removeIf(node::equals));
+        bus.onNodeDown(node -> ownerCache.values().removeIf(o -> o.node().equals(node)));
         bus.onLinkUp(() -> {
             ownerCache.clear();
             Thread.ofVirtual().name("relay-cluster-reclaim").start(this::renewAll);
@@ -109,19 +126,16 @@ public final class ClusterOwnership implements AutoCloseable {
      */
     public boolean claim(String kind, String id) {
         String key = key(kind, id);
-        if (!bus.isUp()) {
-            return claimLocally(kind, id, key);
-        }
         try {
-            Object owner = command(j -> j.eval(CLAIM, 1, bytes(key), selfBytes, leaseBytes));
-            NodeId holder = NodeId.parse(text(owner));
-            if (!holder.equals(self)) {
-                ownerCache.put(key, holder);
+            Owned held = owned.get(key);
+            Owner holder = Owner.parse(text(redis.call(j -> j.eval(CLAIM, 2, bytes(key), tokenCounter, selfBytes,
+                    leaseBytes, bytes(held == null ? "0" : Long.toString(held.token()))))));
+            ownerCache.put(key, holder);
+            if (!holder.node().equals(self)) {
                 return false;
             }
-            owned.put(key, new Owned(kind, id));
-            ownerCache.put(key, self);
-            announce(key, self);
+            owned.put(key, new Owned(kind, id, holder.token()));
+            announce(key, holder.value());
             return true;
         } catch (JedisException e) {
             return claimLocally(kind, id, key);
@@ -134,35 +148,38 @@ public final class ClusterOwnership implements AutoCloseable {
      */
     public NodeId takeOver(String kind, String id) {
         String key = key(kind, id);
-        owned.put(key, new Owned(kind, id));
-        NodeId previous = ownerCache.put(key, self);
-        if (bus.isUp()) {
-            try {
-                Object before = command(j -> j.eval(TAKE_OVER, 1, bytes(key), selfBytes, leaseBytes));
-                previous = before instanceof byte[] b ? NodeId.parse(new String(b, StandardCharsets.US_ASCII)) : null;
-            } catch (JedisException e) {
-                LOG.fine("Take-over of " + key + " decided locally: " + e.getMessage());
-            }
+        Owner cached = ownerCache.get(key);
+        NodeId previous = cached == null ? null : cached.node();
+        try {
+            List<?> result = (List<?>) redis.call(j -> j.eval(TAKE_OVER, 2, bytes(key), tokenCounter, selfBytes, leaseBytes));
+            previous = result.get(0) instanceof byte[] b ? Owner.parse(new String(b, StandardCharsets.US_ASCII)).node() : null;
+            Owner now = Owner.parse(text(result.get(1)));
+            owned.put(key, new Owned(kind, id, now.token()));
+            ownerCache.put(key, now);
+            announce(key, now.value());
+        } catch (JedisException e) {
+            LOG.fine("Take-over of " + key + " decided locally: " + e.getMessage());
+            owned.put(key, new Owned(kind, id, 0));
+            ownerCache.put(key, new Owner(self, 0));
         }
-        announce(key, self);
         return previous == null || previous.equals(self) ? null : previous;
     }
 
     /** Gives up {@code id} if this node owns it. */
     public void release(String kind, String id) {
         String key = key(kind, id);
-        if (owned.remove(key) == null) {
+        Owned mine = owned.remove(key);
+        if (mine == null) {
             return;
         }
         ownerCache.remove(key);
-        if (bus.isUp()) {
-            try {
-                command(j -> j.eval(RELEASE, 1, bytes(key), selfBytes));
-            } catch (JedisException e) {
-                LOG.fine("Release of " + key + " left to its lease: " + e.getMessage());
-            }
+        String value = self + ":" + mine.token();
+        try {
+            redis.call(j -> j.eval(RELEASE, 1, bytes(key), bytes(value)));
+        } catch (JedisException e) {
+            LOG.fine("Release of " + key + " left to its lease: " + e.getMessage());
         }
-        announce(key, null);
+        announce(key, "-:" + mine.token());
     }
 
     /** Whether this node owns {@code id}; local only. */
@@ -176,55 +193,56 @@ public final class ClusterOwnership implements AutoCloseable {
      */
     public NodeId owner(String kind, String id) {
         String key = key(kind, id);
-        NodeId cached = ownerCache.get(key);
-        if (cached != null) {
-            return cached;
-        }
         if (owned.containsKey(key)) {
             return self;
         }
-        if (!bus.isUp()) {
-            return null;
+        Owner cached = ownerCache.get(key);
+        if (cached != null) {
+            return cached.node();
         }
         try {
-            Object value = command(j -> j.get(bytes(key)));
+            Object value = redis.call(j -> j.get(bytes(key)));
             if (value == null) {
                 return null;
             }
-            NodeId owner = NodeId.parse(text(value));
-            ownerCache.put(key, owner);
-            return owner;
+            Owner owner = Owner.parse(text(value));
+            ownerCache.merge(key, owner, (old, fresh) -> fresh.token() >= old.token() ? fresh : old);
+            return ownerCache.get(key).node();
         } catch (JedisException e) {
             return null;
         }
     }
 
     private boolean claimLocally(String kind, String id, String key) {
-        NodeId known = ownerCache.get(key);
-        if (known != null && !known.equals(self) && bus.isAlive(known)) {
+        Owner known = ownerCache.get(key);
+        if (known != null && !known.node().equals(self) && bus.isAlive(known.node())) {
             return false;
         }
         LOG.info("Redis unreachable: " + key + " claimed locally; it is re-asserted when Redis returns");
-        owned.put(key, new Owned(kind, id));
-        ownerCache.put(key, self);
+        Owned held = owned.get(key);
+        owned.put(key, new Owned(kind, id, held == null ? 0 : held.token()));
         return true;
     }
 
-    private void announce(String key, NodeId owner) {
-        bus.toAll(MessageKind.OWNER_CHANGED, 0, bytes(key), null, owner == null ? null : bytes(owner.toString()));
+    /** Payload: {@code NODE:TOKEN} for a new owner, {@code -:TOKEN} for the release of that token's claim. */
+    private void announce(String key, String value) {
+        bus.toAll(MessageKind.OWNER_CHANGED, 0, bytes(key), null, bytes(value));
     }
 
     private void onOwnerChanged(Envelope envelope) {
         String key = envelope.keyString();
-        NodeId owner = envelope.payload().length == 0 ? null : NodeId.parse(new String(envelope.payload(), StandardCharsets.US_ASCII));
-        if (owner == null) {
-            ownerCache.remove(key);
+        String value = new String(envelope.payload(), StandardCharsets.US_ASCII);
+        if (value.startsWith("-:")) {
+            long released = Long.parseLong(value.substring(2));
+            ownerCache.computeIfPresent(key, (k, o) -> o.token() <= released ? null : o);
             return;
         }
-        ownerCache.put(key, owner);
+        Owner owner = Owner.parse(value);
+        Owner now = ownerCache.merge(key, owner, (old, fresh) -> fresh.token() >= old.token() ? fresh : old);
         Owned mine = owned.get(key);
-        if (mine != null && !owner.equals(self) && owned.remove(key, mine)) {
-            lost(mine, owner);
+        if (mine != null && now == owner && !owner.node().equals(self) && owner.token() > mine.token()
+                && owned.remove(key, mine)) {
+            lost(mine, owner.node());
         }
     }
 
@@ -254,17 +272,18 @@ public final class ClusterOwnership implements AutoCloseable {
 
     /** Renews every lease this node holds in one pipelined round trip; re-asserts those claimed while Redis was down. */
     void renewAll() {
-        if (owned.isEmpty() || !bus.isUp() || !renewing) {
+        if (owned.isEmpty() || !renewing) {
             return;
         }
         List<Map.Entry<String, Owned>> entries = new ArrayList<>(owned.entrySet());
         List<Object> results;
         try {
-            results = command(j -> {
+            results = redis.call(j -> {
                 Pipeline pipeline = j.pipelined();
                 List<Response<Object>> responses = new ArrayList<>(entries.size());
                 for (Map.Entry<String, Owned> e : entries) {
-                    responses.add(pipeline.eval(CLAIM, 1, bytes(e.getKey()), selfBytes, leaseBytes));
+                    responses.add(pipeline.eval(CLAIM, 2, bytes(e.getKey()), tokenCounter, selfBytes, leaseBytes,
+                            bytes(Long.toString(e.getValue().token()))));
                 }
                 pipeline.sync();
                 List<Object> values = new ArrayList<>(responses.size());
@@ -278,10 +297,17 @@ public final class ClusterOwnership implements AutoCloseable {
             return;
         }
         for (int i = 0; i < entries.size(); i++) {
-            NodeId holder = NodeId.parse(text(results.get(i)));
-            if (!holder.equals(self) && owned.remove(entries.get(i).getKey(), entries.get(i).getValue())) {
-                ownerCache.put(entries.get(i).getKey(), holder);
-                lost(entries.get(i).getValue(), holder);
+            String key = entries.get(i).getKey();
+            Owned mine = entries.get(i).getValue();
+            Owner holder = Owner.parse(text(results.get(i)));
+            if (holder.node().equals(self)) {
+                if (holder.token() != mine.token() && owned.replace(key, mine, new Owned(mine.kind(), mine.id(), holder.token()))) {
+                    ownerCache.put(key, holder);
+                    announce(key, holder.value()); // a claim made while Redis was down, now registered
+                }
+            } else if (owned.remove(key, mine)) {
+                ownerCache.put(key, holder);
+                lost(mine, holder.node());
             }
         }
     }
@@ -289,29 +315,6 @@ public final class ClusterOwnership implements AutoCloseable {
     /** Tests: stop renewing, as a crashed node would. */
     void stopRenewing() {
         renewing = false;
-    }
-
-    private interface Command<T> {
-        T run(Jedis jedis);
-    }
-
-    private <T> T command(Command<T> command) {
-        commandLock.lock();
-        try {
-            if (commands == null) {
-                commands = link.open();
-            }
-            long startNs = System.nanoTime();
-            T result = command.run(commands);
-            counters.redisLatency.recordNs(System.nanoTime() - startNs);
-            return result;
-        } catch (JedisException e) {
-            RedisLink.closeQuietly(commands);
-            commands = null;
-            throw e;
-        } finally {
-            commandLock.unlock();
-        }
     }
 
     /** Releases every id this node owns (graceful shutdown), so that others need not wait for the leases. */
@@ -331,7 +334,7 @@ public final class ClusterOwnership implements AutoCloseable {
 
     private static String text(Object redisValue) {
         if (redisValue instanceof byte[] b) {
-            return new String(b, StandardCharsets.US_ASCII);
+            return new String(b, StandardCharsets.UTF_8);
         }
         return String.valueOf(redisValue);
     }
@@ -341,13 +344,6 @@ public final class ClusterOwnership implements AutoCloseable {
         closed = true;
         if (renewer != null) {
             LockSupport.unpark(renewer);
-        }
-        commandLock.lock();
-        try {
-            RedisLink.closeQuietly(commands);
-            commands = null;
-        } finally {
-            commandLock.unlock();
         }
     }
 }

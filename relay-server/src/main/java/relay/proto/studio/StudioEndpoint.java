@@ -132,7 +132,7 @@ public final class StudioEndpoint implements GreetingEndpoint {
             return;
         }
         TableStatus table = session.table;
-        table.apply(update, tables.now());
+        tables.update(table, update);
         LOG.log(Level.FINE, () -> "Table " + table.tableId() + " updated by " + session.clientId + ": " + Json.writeString(update));
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("status", "updated");

@@ -79,6 +79,39 @@ public final class TableStatus {
         }
     }
 
+    /**
+     * Takes the status another node (or Redis) holds for this table: its known fields, in this object's key
+     * order. Used when the status is shared by a cluster (docs/cluster.md).
+     */
+    void replace(Map<String, Object> shared) {
+        lock.lock();
+        try {
+            for (Map.Entry<String, Object> e : shared.entrySet()) {
+                if (fields.containsKey(e.getKey()) && !"TABLE_ID".equals(e.getKey())) {
+                    fields.put(e.getKey(), e.getValue());
+                }
+            }
+            if (shared.get("UPTIME") instanceof Number n) {
+                uptime = n.longValue();
+                fields.put("UPTIME", uptime);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #replace} unless this copy has already counted more updates (announcements may cross). */
+    void replaceIfNewer(Map<String, Object> shared) {
+        lock.lock();
+        try {
+            if (shared.get("UPTIME") instanceof Number n && n.longValue() >= uptime) {
+                replace(shared);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A consistent copy, keys in order. */
     public Map<String, Object> snapshot() {
         lock.lock();
@@ -94,7 +127,7 @@ public final class TableStatus {
         return Json.write(snapshot());
     }
 
-    private void warnIfUnusual(String field, Object value) {
+    void warnIfUnusual(String field, Object value) {
         boolean usual = switch (field) {
             case "MAINTENANCE" -> value instanceof Boolean;
             case "SDP", "IDP" -> value instanceof String s && SERVICE_VALUES.contains(s);
