@@ -90,7 +90,7 @@ public final class Server implements AutoCloseable {
         }
         protocols.put("signaling", new SignalingEndpoint(metrics));
         protocols.put("booth", new BoothEndpoint(metrics));
-        protocols.put("broadcast", new BroadcastEndpoint());
+        protocols.put("broadcast", new BroadcastEndpoint(cluster));
         protocols.put("carparty", new CarpartyEndpoint(metrics));
         BroadcastTestPage.register(http);
         protocols.forEach((name, endpoint) -> metrics.registerEndpoint(endpoint, name));

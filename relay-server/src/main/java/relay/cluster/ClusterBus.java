@@ -78,6 +78,8 @@ public final class ClusterBus implements AutoCloseable {
     private final Map<String, Integer> topics = new java.util.HashMap<>();
     /** The live subscription, null while (re)connecting; guarded by {@code subscriptions}. */
     private Subscriber active;
+    /** Channels Redis has confirmed for the live subscription (tests and diagnostics). */
+    private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
 
     private final ReentrantLock linkState = new ReentrantLock();
     private volatile boolean publisherUp;
@@ -190,6 +192,16 @@ public final class ClusterBus implements AutoCloseable {
         } finally {
             subscriptions.unlock();
         }
+    }
+
+    /** Whether Redis has confirmed this node's subscription to {@code topic} (a joined topic is live from then on). */
+    public boolean isSubscribed(String topic) {
+        return confirmed.contains(channelPrefix + "t:" + topic);
+    }
+
+    /** Counts an envelope that arrived for something this node no longer has (a member, a client that left). */
+    public void countUndeliverable() {
+        counters.dropsUndeliverable.increment();
     }
 
     /** Leaves a topic joined with {@link #join}; the last local holder unsubscribes the node. */
@@ -325,6 +337,7 @@ public final class ClusterBus implements AutoCloseable {
 
         @Override
         public void onSubscribe(byte[] channel, int subscribedChannels) {
+            confirmed.add(new String(channel, StandardCharsets.UTF_8));
             if (started) {
                 return;
             }
@@ -346,6 +359,11 @@ public final class ClusterBus implements AutoCloseable {
             lastSelfHeartbeatNs = System.nanoTime();
             subscriberUp = true;
             linkChanged();
+        }
+
+        @Override
+        public void onUnsubscribe(byte[] channel, int subscribedChannels) {
+            confirmed.remove(new String(channel, StandardCharsets.UTF_8));
         }
 
         @Override
@@ -392,6 +410,7 @@ public final class ClusterBus implements AutoCloseable {
                 subscriptions.lock();
                 try {
                     active = null;
+                    confirmed.clear();
                 } finally {
                     subscriptions.unlock();
                 }

@@ -20,11 +20,25 @@ public final class BroadcastEndpoint implements Endpoint {
     private static final String ROOM_PREFIX = "/ws/relay/";
 
     private final BroadcastGroups groups = new BroadcastGroups();
+    /** Other nodes' members of the same groups (docs/cluster.md); null on a single node. */
+    private final BroadcastCluster cluster;
+
+    public BroadcastEndpoint() {
+        this(null);
+    }
+
+    /** A broadcast endpoint whose groups span the nodes of {@code cluster} (null: this node only). */
+    public BroadcastEndpoint(relay.cluster.Cluster cluster) {
+        this.cluster = cluster == null ? null : new BroadcastCluster(cluster, groups);
+    }
 
     @Override
     public void onOpen(Connection connection) {
         String name = groupName(connection.request() == null ? "/" : connection.request().path());
         connection.attach(groups.join(name, connection));
+        if (cluster != null) {
+            cluster.joined(name);
+        }
         LOG.log(Level.FINE, () -> "Connection " + connection + " joined broadcast group '" + name + "'");
     }
 
@@ -47,10 +61,13 @@ public final class BroadcastEndpoint implements Endpoint {
         relay(connection, FrameWriter.encode(Opcode.BINARY, bytes, offset, length));
     }
 
-    private static void relay(Connection sender, byte[] frame) {
+    private void relay(Connection sender, byte[] frame) {
         BroadcastGroups.Group group = (BroadcastGroups.Group) sender.attachment();
         for (Connection member : group.members) {
             member.send(frame);
+        }
+        if (cluster != null) {
+            cluster.publish(group.name, frame);
         }
     }
 
@@ -58,6 +75,9 @@ public final class BroadcastEndpoint implements Endpoint {
     public void onClose(Connection connection, int code) {
         if (connection.attachment() instanceof BroadcastGroups.Group group) {
             groups.leave(group, connection);
+            if (cluster != null) {
+                cluster.left(group.name);
+            }
         }
     }
 

@@ -73,6 +73,11 @@ final class BroadcastGroups {
         }
     }
 
+    /** The live group of this name, or null. */
+    Group find(String name) {
+        return groups.get(name);
+    }
+
     int groups() {
         return groups.size();
     }

@@ -1,0 +1,111 @@
+package relay.proto.broadcast;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static relay.testing.TestClient.await;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import relay.testing.RedisServer;
+import relay.testing.TestClient;
+import relay.testing.TestCluster;
+import relay.testing.TestServer;
+
+/** Seed 002 across nodes (docs/cluster.md): every member on every node gets every frame, sender included, in order. */
+@Timeout(40)
+class BroadcastClusterIT {
+    @RegisterExtension
+    static final RedisServer REDIS = new RedisServer();
+
+    private static void awaitSubscribed(TestCluster cluster, int nodes, String group) throws InterruptedException {
+        for (int i = 0; i < nodes; i++) {
+            TestServer node = cluster.node(i);
+            await("node " + i + " subscribed to " + group,
+                    () -> node.server().cluster().bus().isSubscribed(BroadcastCluster.topic(group)));
+        }
+    }
+
+    @Test
+    void everyMemberOnEveryNodeGetsEveryFrameSenderIncludedInPerSenderOrder() throws Exception {
+        int perSender = 100;
+        try (TestCluster cluster = TestCluster.start(REDIS, 3)) {
+            List<TestClient> members = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    members.add(TestClient.connect(cluster.node(i).uri("/ws/relay/")));
+                    members.add(TestClient.connect(cluster.node(i).uri("/ws/holds/")));
+                }
+                awaitSubscribed(cluster, 3, BroadcastEndpoint.SHARED_GROUP);
+                for (int i = 0; i < perSender; i++) {
+                    for (int m = 0; m < members.size(); m++) {
+                        members.get(m).send("m" + m + ":" + i);
+                    }
+                }
+                for (TestClient member : members) {
+                    Map<String, Integer> nextBySender = new HashMap<>();
+                    for (int k = 0; k < perSender * members.size(); k++) {
+                        String text;
+                        try {
+                            text = member.nextText();
+                        } catch (AssertionError e) {
+                            throw new AssertionError("member " + members.indexOf(member) + " got " + k + " " + nextBySender
+                                    + " drops " + cluster.node(0).server().metrics().cluster.dropsQueueFull.sum() + "/"
+                                    + cluster.node(0).server().metrics().cluster.dropsLinkDown.sum() + " in/out "
+                                    + cluster.node(1).server().metrics().cluster.messagesIn.sum() + "/"
+                                    + cluster.node(0).server().metrics().cluster.messagesOut.sum(), e);
+                        }
+                        String[] parts = text.split(":");
+                        int expected = nextBySender.getOrDefault(parts[0], 0);
+                        assertEquals(expected, Integer.parseInt(parts[1]), "order of sender " + parts[0]);
+                        nextBySender.put(parts[0], expected + 1);
+                    }
+                    assertEquals(members.size(), nextBySender.size(), "every sender heard, itself included");
+                    member.expectNothing(50);
+                }
+            } finally {
+                for (TestClient member : members) {
+                    member.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void binaryFramesCrossVerbatimAndRoomsStaySeparate() throws Exception {
+        try (TestCluster cluster = TestCluster.start(REDIS, 2);
+             TestClient roomOnA = TestClient.connect(cluster.node(0).uri("/ws/relay/red/"));
+             TestClient roomOnB = TestClient.connect(cluster.node(1).uri("/ws/relay/red/"));
+             TestClient otherOnB = TestClient.connect(cluster.node(1).uri("/ws/relay/blue/"))) {
+            awaitSubscribed(cluster, 2, "red");
+            byte[] payload = new byte[70_000];
+            payload[0] = 1;
+            payload[69_999] = (byte) 0xFF;
+            roomOnA.sendBinary(payload);
+            assertArrayEquals(payload, roomOnA.nextBinary());
+            assertArrayEquals(payload, roomOnB.nextBinary());
+            otherOnB.expectNothing(200);
+        }
+    }
+
+    @Test
+    void aNodeWhoseLastMemberLeftStopsReceivingTheGroup() throws Exception {
+        try (TestCluster cluster = TestCluster.start(REDIS, 2);
+             TestClient onA = TestClient.connect(cluster.node(0).uri("/ws/relay/solo/"))) {
+            TestClient onB = TestClient.connect(cluster.node(1).uri("/ws/relay/solo/"));
+            awaitSubscribed(cluster, 2, "solo");
+            onB.close();
+            TestServer b = cluster.node(1);
+            await("node B unsubscribed", () -> !b.server().cluster().bus().isSubscribed(BroadcastCluster.topic("solo")));
+            long inBefore = b.server().metrics().cluster.messagesIn.sum();
+            onA.send("only A hears this");
+            assertEquals("only A hears this", onA.nextText());
+            onA.expectNothing(100); // nothing must reach B either (heartbeats are not counted)
+            assertEquals(inBefore, b.server().metrics().cluster.messagesIn.sum());
+        }
+    }
+}
