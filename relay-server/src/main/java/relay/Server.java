@@ -91,7 +91,7 @@ public final class Server implements AutoCloseable {
         protocols.put("signaling", new SignalingEndpoint(metrics));
         protocols.put("booth", new BoothEndpoint(metrics));
         protocols.put("broadcast", new BroadcastEndpoint(cluster));
-        protocols.put("carparty", new CarpartyEndpoint(metrics));
+        protocols.put("carparty", new CarpartyEndpoint(metrics, cluster));
         BroadcastTestPage.register(http);
         protocols.forEach((name, endpoint) -> metrics.registerEndpoint(endpoint, name));
         ProtocolRouter router = new ProtocolRouter(protocols, new AutoBinder(protocols, config.studioIdleWindowMs(), metrics), http);

@@ -17,18 +17,20 @@ public enum MessageKind {
     /** Topic {@code broadcast:ROOM}: payload is one encoded WebSocket frame, delivered verbatim. */
     BROADCAST_FRAME(16),
 
-    /** Node channel of the server's node: a remote client logged in (key code, sub client_id, connection = client). */
+    /** Node channel of the server's node: a client logged in there (key code, sub client_id JSON, connection = client). */
     CARPARTY_CONNECT(32),
-    /** Node channel of the server's node: a client message (key code, connection = client, payload the JSON). */
+    /** Node channel of the server's node: a client's message, payload the encoded frame for the server. */
     CARPARTY_FROM_CLIENT(33),
-    /** Node channel of the server's node: a remote client left (key code, sub client_id, connection = client). */
+    /** Node channel of the server's node: a client left (key code, connection = client). */
     CARPARTY_DISCONNECT(34),
-    /** Node channel of a client's node: a server frame for its clients of code (key), sub = receiver_id or empty. */
-    CARPARTY_TO_CLIENTS(35),
-    /** Node channel of a client's node: the server of code (key) left; close its clients with 1001. */
-    CARPARTY_SERVER_GONE(36),
-    /** Node channel of a client's node: the server refused a client (connection) because it closed. */
-    CARPARTY_CLIENT_REFUSED(37),
+    /** Node channel of a clients' node: a server frame (payload, encoded) for all its clients of code (key). */
+    CARPARTY_TO_ALL(35),
+    /** Node channel of a clients' node: a server frame for its clients of code whose client_id is sub. */
+    CARPARTY_TO_RECEIVER(36),
+    /** Node channel of a clients' node: the server of code (key) left; close its clients with 1001. */
+    CARPARTY_SERVER_GONE(37),
+    /** Node channel of a client's node: its login (connection) found no server after all; close it. */
+    CARPARTY_REFUSED(38),
 
     /** Node channel of the booth's node: a scanner attached (key booth id JSON, connection = scanner). */
     BOOTH_SCANNER_CONNECT(48),

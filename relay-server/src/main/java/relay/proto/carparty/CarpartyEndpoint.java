@@ -33,9 +33,17 @@ public final class CarpartyEndpoint implements Endpoint {
 
     private final CarpartyRegistry registry = new CarpartyRegistry();
     private final Metrics metrics;
+    /** Servers and clients on other nodes (docs/cluster.md); null on a single node. */
+    private final CarpartyCluster cluster;
 
     public CarpartyEndpoint(Metrics metrics) {
+        this(metrics, null);
+    }
+
+    /** A CarParty endpoint whose codes are unique across {@code cluster}, clients on any node (null: this node only). */
+    public CarpartyEndpoint(Metrics metrics, relay.cluster.Cluster cluster) {
         this.metrics = metrics;
+        this.cluster = cluster == null ? null : new CarpartyCluster(cluster, registry);
     }
 
     @Override
@@ -55,7 +63,11 @@ public final class CarpartyEndpoint implements Endpoint {
             refuseLogin(connection, "login must be a JSON text message");
         } else if (peer.isServer()) {
             // Deviation: the original ignored binary frames; relay broadcasts them verbatim.
-            broadcast(peer.room, FrameWriter.encode(Opcode.BINARY, bytes, offset, length));
+            byte[] frame = FrameWriter.encode(Opcode.BINARY, bytes, offset, length);
+            broadcast(peer.room, frame);
+            if (cluster != null) {
+                cluster.fromServer(peer.room, frame, null, true);
+            }
         } else {
             refuseClient(peer, CloseCode.UNSUPPORTED_DATA, "binary messages are not supported");
         }
@@ -88,6 +100,11 @@ public final class CarpartyEndpoint implements Endpoint {
                 refuseLogin(connection, "server_code in use");
                 return;
             }
+            if (cluster != null && !cluster.claim(code)) {
+                registry.close(room); // a server on another node holds it
+                refuseLogin(connection, "server_code in use");
+                return;
+            }
             connection.attach(new CarpartyPeer(connection, room, null, null));
             LOG.log(Level.FINE, () -> "Game server " + connection + " logged in with code " + code);
             return;
@@ -97,6 +114,10 @@ public final class CarpartyEndpoint implements Endpoint {
             return;
         }
         CarpartyRegistry.Room room = registry.find(code);
+        if (room == null && cluster != null && cluster.joinRemote(connection, code, clientId, Json.write(clientId))) {
+            LOG.log(Level.FINE, () -> "Client " + clientId + " " + connection + " joined " + code + " on another node");
+            return;
+        }
         if (room == null || !join(connection, room, clientId)) {
             refuseLogin(connection, "unknown server_code");
         }
@@ -125,19 +146,25 @@ public final class CarpartyEndpoint implements Endpoint {
     private void fromServer(CarpartyPeer server, byte[] bytes, int offset, int length) {
         CarpartyRegistry.Room room = server.room;
         CarpartyPeer[] clients = room.clients;
-        if (clients.length == 0) {
+        if (clients.length == 0 && room.remoteClients == null) {
             return; // dropped silently, as the original
         }
         byte[] frame = FrameWriter.encode(Opcode.TEXT, bytes, offset, length);
         Object receiver = receiverOf(server.cursor, bytes, offset, length);
         if (receiver == NO_RECEIVER) {
             broadcast(clients, frame);
+            if (cluster != null) {
+                cluster.fromServer(room, frame, null, true);
+            }
             return;
         }
         for (CarpartyPeer client : clients) {
             if (client.clientId.equals(receiver)) {
                 client.connection.send(frame);
             }
+        }
+        if (cluster != null) {
+            cluster.fromServer(room, frame, receiver, false);
         }
     }
 
@@ -193,7 +220,12 @@ public final class CarpartyEndpoint implements Endpoint {
             refuseClient(client, CloseCode.INVALID_PAYLOAD, "message must be JSON");
             return;
         }
-        client.room.server.send(withClientId(client.cursor, bytes, offset, length, client.clientIdJson));
+        byte[] frame = withClientId(client.cursor, bytes, offset, length, client.clientIdJson);
+        if (client.room.serverNode == null) {
+            client.room.server.send(frame);
+        } else {
+            cluster.toServer(client, frame); // a server on another node
+        }
     }
 
     /**
@@ -253,7 +285,7 @@ public final class CarpartyEndpoint implements Endpoint {
         return at + count;
     }
 
-    private static byte[] notice(String action, byte[] idJson) {
+    static byte[] notice(String action, byte[] idJson) {
         byte[] head = ("{\"action\":\"" + action + "\",\"client_id\":").getBytes(StandardCharsets.US_ASCII);
         byte[] payload = new byte[head.length + idJson.length + 1];
         System.arraycopy(head, 0, payload, 0, head.length);
@@ -275,6 +307,13 @@ public final class CarpartyEndpoint implements Endpoint {
             for (CarpartyPeer client : clients) {
                 client.connection.close(CloseCode.GOING_AWAY, SERVER_GONE);
             }
+            if (cluster != null) {
+                cluster.serverGone(room);
+            }
+            return;
+        }
+        if (room.serverNode != null) {
+            cluster.clientLeft(peer);
             return;
         }
         room.lock.lock();

@@ -3,6 +3,7 @@ package relay.proto.carparty;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import relay.cluster.NodeId;
 import relay.net.Connection;
 
 /**
@@ -23,15 +24,28 @@ final class CarpartyRegistry {
     /** One game: its server and its clients, in login order. */
     static final class Room {
         final String code;
+        /** The game server's connection, or null if it is on another node (a proxy room: docs/cluster.md). */
         final Connection server;
+        /** The node of a remote game server (a proxy room), or null for a server on this node. */
+        final NodeId serverNode;
         final ReentrantLock lock = new ReentrantLock();
         volatile CarpartyPeer[] clients = NONE;
+        /** Clients on other nodes of this node's server; null until the first one (clusters only). */
+        volatile CarpartyCluster.RemoteClients remoteClients;
         /** The server has gone; guarded by the lock. */
         boolean closed;
 
         Room(String code, Connection server) {
             this.code = code;
             this.server = server;
+            this.serverNode = null;
+        }
+
+        /** The proxy, on a clients' node, of a server on another node. */
+        Room(String code, NodeId serverNode) {
+            this.code = code;
+            this.server = null;
+            this.serverNode = serverNode;
         }
 
         /** Call holding the lock. */
@@ -80,6 +94,11 @@ final class CarpartyRegistry {
         } finally {
             room.lock.unlock();
         }
+    }
+
+    /** The live rooms of this node's servers. */
+    java.util.Collection<Room> all() {
+        return java.util.List.copyOf(rooms.values());
     }
 
     int rooms() {
