@@ -7,10 +7,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import relay.json.Json;
 import relay.json.JsonObjectCursor;
+import relay.json.PythonText;
 import relay.metrics.Metrics;
 import relay.net.Connection;
 import relay.net.Endpoint;
 import relay.ws.CloseCode;
+import relay.ws.Utf8Validator;
 
 /**
  * The booth/scanner relay of seed 000, as protocols.md "booth" gives it: booths register a booth_id,
@@ -59,12 +61,17 @@ public final class BoothEndpoint implements Endpoint {
             case "connect_scanner" -> connectScanner(peer, boothId(peer, fields, bytes, offset, length));
             case "relay_message" -> relay(peer, bytes, offset, length);
             case "ping" -> peer.send(BoothMessages.pong());
-            default -> error(peer, "unknown_type", "Unknown message type: " + relay.json.PythonText.str(type));
+            default -> error(peer, "unknown_type", "Unknown message type: " + PythonText.str(type));
         }
     }
 
     @Override
     public void onBinary(Connection connection, byte[] bytes, int offset, int length) {
+        if (!Utf8Validator.isValid(bytes, offset, length)) {
+            // Not text at all, so not JSON; and its bytes must never reach a text frame.
+            error((BoothPeer) connection.attachment(), "invalid_json", "Invalid JSON message");
+            return;
+        }
         onText(connection, bytes, offset, length);
     }
 
