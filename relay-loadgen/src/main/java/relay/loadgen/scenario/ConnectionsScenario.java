@@ -25,9 +25,6 @@ public final class ConnectionsScenario extends Scenario {
     @Option(names = {"-c", "--connections"}, defaultValue = "1000", description = "Connections to open. Default: ${DEFAULT-VALUE}")
     int connections;
 
-    @Option(names = "--server-pid", description = "PID of a local server process, to read its RSS from /proc.")
-    Long serverPid;
-
     @Option(names = "--path", defaultValue = "/echo", description = "Path (an idle connection on / would be bound to studio). Default: ${DEFAULT-VALUE}")
     String path;
 

@@ -95,7 +95,11 @@ public abstract class Scenario implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress line.")
     protected boolean quiet;
 
-    private LoopAllocation loopAllocation = new LoopAllocation();
+    @Option(names = "--server-pid", description = "PID of a local server process: its CPU time per delivery "
+            + "(and, for connections, its memory) is read from /proc.")
+    protected Long serverPid;
+
+    private MeasuredCost measuredCost = new MeasuredCost();
     protected PrintStream stdout = System.out;
     protected PrintStream stderr = System.err;
 
@@ -162,7 +166,7 @@ public abstract class Scenario implements Callable<Integer> {
                     WsConnection.DEFAULT_READ_BUFFER_BYTES, WsConnection.DEFAULT_WRITE_BUFFER_BYTES);
             run = new Run(log, group);
             Reporter reporter = new Reporter(run, series.indexOf(primarySeries()));
-            loopAllocation = reporter.allocation;
+            measuredCost = reporter.cost;
             reporter.start();
             try {
                 long deadline = System.nanoTime() + connectTimeout.toNanos();
@@ -194,9 +198,7 @@ public abstract class Scenario implements Callable<Integer> {
         summary.writeHgrm(out);
         Map<String, Object> results = new LinkedHashMap<>();
         addResults(run, results);
-        if (loopAllocation.perMessage() >= 0) {
-            results.put("loadgenLoopBytesPerMessage", Math.round(loopAllocation.perMessage() * 10) / 10.0);
-        }
+        measuredCost.addTo(results);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("scenario", name());
         json.put("label", label);
@@ -273,7 +275,7 @@ public abstract class Scenario implements Callable<Integer> {
         private final int primary;
         private volatile boolean done;
         private long lastTickNs = System.nanoTime();
-        final LoopAllocation allocation = new LoopAllocation();
+        final MeasuredCost cost = new MeasuredCost();
 
         Reporter(Run run, int primary) {
             super("loadgen-reporter");
@@ -303,7 +305,7 @@ public abstract class Scenario implements Callable<Integer> {
             boolean write = recordsSetUp() || lastTickNs - run.warmupEndNs() >= -1_000_000L;
             run.log.tick(write);
             if (now - run.warmupEndNs() >= 0) {
-                allocation.sample(run);
+                cost.sample(run);
             }
             lastTickNs = now;
             if (!quiet) {
@@ -346,14 +348,22 @@ public abstract class Scenario implements Callable<Integer> {
     }
 
     /**
-     * The load generator's own garbage: bytes allocated by the loop threads over the measured time, per
-     * message sent or received (the hot path should make this about 0; JDK 21+ HotSpot counts exactly).
+     * What the measured time cost the machine, sampled at the reporter's ticks from the end of the warm-up
+     * to the end of the run: bytes allocated by the generator's loop threads (its hot path should allocate
+     * nothing, so this is about 0 per message), the generator's CPU time, and with {@code --server-pid}
+     * the server's CPU time ({@code utime + stime} from {@code /proc/<pid>/stat}), per message.
      */
-    static final class LoopAllocation {
+    final class MeasuredCost {
         private long firstBytes = -1;
         private long firstMessages;
+        private long firstDeliveries;
+        private long firstCpuNs;
+        private long firstServerTicks;
         private long lastBytes;
         private long lastMessages;
+        private long lastDeliveries;
+        private long lastCpuNs;
+        private long lastServerTicks;
 
         void sample(Run run) {
             if (!(java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx)) {
@@ -361,18 +371,52 @@ public abstract class Scenario implements Callable<Integer> {
             }
             long[] ids = java.util.Arrays.stream(run.group.loops()).mapToLong(relay.loadgen.net.EventLoop::threadId).toArray();
             long bytes = java.util.Arrays.stream(mx.getThreadAllocatedBytes(ids)).filter(b -> b > 0).sum();
+            long cpu = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
+            long server = serverCpuTicks();
             long messages = run.sent.sum() + run.received.sum();
             if (firstBytes < 0) {
                 firstBytes = bytes;
                 firstMessages = messages;
+                firstDeliveries = run.received.sum();
+                firstCpuNs = cpu;
+                firstServerTicks = server;
             }
             lastBytes = bytes;
             lastMessages = messages;
+            lastDeliveries = run.received.sum();
+            lastCpuNs = cpu;
+            lastServerTicks = server;
         }
 
-        double perMessage() {
+        void addTo(Map<String, Object> results) {
             long messages = lastMessages - firstMessages;
-            return firstBytes < 0 || messages <= 0 ? -1 : (lastBytes - firstBytes) / (double) messages;
+            if (firstBytes < 0 || messages <= 0) {
+                return;
+            }
+            results.put("loadgenLoopBytesPerMessage", Math.round((lastBytes - firstBytes) * 10.0 / messages) / 10.0);
+            if (firstCpuNs >= 0) {
+                results.put("loadgenCpuUsPerMessage", Math.round((lastCpuNs - firstCpuNs) / 1e3 * 100 / messages) / 100.0);
+            }
+            long deliveries = lastDeliveries - firstDeliveries;
+            if (firstServerTicks >= 0 && lastServerTicks >= 0 && deliveries > 0) {
+                // /proc/<pid>/stat counts in clock ticks, 100 per second on Linux (USER_HZ)
+                double us = (lastServerTicks - firstServerTicks) * 10_000.0;
+                results.put("serverCpuUsPerDelivery", Math.round(us * 100 / deliveries) / 100.0);
+            }
+        }
+
+        private long serverCpuTicks() {
+            if (serverPid == null) {
+                return -1;
+            }
+            try {
+                String stat = Files.readString(Path.of("/proc", serverPid.toString(), "stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
         }
     }
 
