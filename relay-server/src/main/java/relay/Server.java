@@ -88,7 +88,7 @@ public final class Server implements AutoCloseable {
         if (cluster != null) {
             new StudioCluster(cluster, studioTables);
         }
-        protocols.put("signaling", new SignalingEndpoint(metrics));
+        protocols.put("signaling", new SignalingEndpoint(metrics, cluster));
         protocols.put("booth", new BoothEndpoint(metrics));
         protocols.put("broadcast", new BroadcastEndpoint(cluster));
         protocols.put("carparty", new CarpartyEndpoint(metrics, cluster));

@@ -47,8 +47,17 @@ public final class SignalingEndpoint implements Endpoint {
         Peer peer;
     }
 
+    /** Members on other nodes (docs/cluster.md); null on a single node. */
+    private final SignalingCluster cluster;
+
     public SignalingEndpoint(Metrics metrics) {
+        this(metrics, null);
+    }
+
+    /** A signaling endpoint whose client ids and rooms span the nodes of {@code cluster} (null: this node only). */
+    public SignalingEndpoint(Metrics metrics, relay.cluster.Cluster cluster) {
         this.metrics = metrics;
+        this.cluster = cluster == null ? null : new SignalingCluster(cluster, this);
     }
 
     @Override
@@ -111,6 +120,7 @@ public final class SignalingEndpoint implements Endpoint {
         Object roomId = orDefault(message.get("room_id"), "default");
         Object clientType = orDefault(message.get("client_type"), "unknown");
         List<Object> others = new ArrayList<>();
+        Map<Object, relay.cluster.NodeId> remoteMembers = cluster == null ? Map.of() : cluster.register(clientId, roomId);
         lock.lock();
         try {
             if (session.peer != null) {
@@ -126,6 +136,9 @@ public final class SignalingEndpoint implements Endpoint {
             Peer peer = new Peer(clientId, roomId, clientType, connection, session);
             Map<Object, Peer> room = rooms.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
             others.addAll(room.keySet());
+            if (cluster != null) {
+                others.addAll(cluster.remoteMembers(roomId, clientId, remoteMembers));
+            }
             room.put(clientId, peer);
             peers.put(clientId, peer);
             session.peer = peer;
@@ -146,6 +159,9 @@ public final class SignalingEndpoint implements Endpoint {
                     other.connection().send(frame);
                 }
             }
+            if (cluster != null) {
+                cluster.joined(clientId, roomId, frame);
+            }
         } finally {
             lock.unlock();
         }
@@ -158,11 +174,15 @@ public final class SignalingEndpoint implements Endpoint {
         Object payload = message.get(payloadField);
         Peer sender;
         Peer target;
+        relay.cluster.NodeId targetNode = null;
         lock.lock();
         try {
             sender = session.peer;
             Map<Object, Peer> room = sender == null ? null : rooms.get(sender.roomId());
             target = room == null ? null : room.get(targetId);
+            if (target == null && sender != null && cluster != null) {
+                targetNode = cluster.nodeOf(sender.roomId(), targetId);
+            }
         } finally {
             lock.unlock();
         }
@@ -178,7 +198,7 @@ public final class SignalingEndpoint implements Endpoint {
             error(connection, "Missing " + payloadField, "missing_field");
             return;
         }
-        if (target == null) {
+        if (target == null && targetNode == null) {
             error(connection, "Unknown target_id: " + text(targetId), "unknown_target");
             return;
         }
@@ -186,7 +206,11 @@ public final class SignalingEndpoint implements Endpoint {
         relayed.put("type", type);
         relayed.put("sender_id", sender.clientId());
         relayed.put(payloadField, payload);
-        target.connection().send(encode(relayed));
+        if (target != null) {
+            target.connection().send(encode(relayed));
+        } else {
+            cluster.toTarget(targetNode, sender.roomId(), targetId, encode(relayed)); // a member on another node
+        }
         LOG.log(Level.FINE, () -> "Relayed " + type + " from " + text(sender.clientId()) + " to " + text(targetId));
     }
 
@@ -198,19 +222,68 @@ public final class SignalingEndpoint implements Endpoint {
         if (room == null || !room.remove(peer.clientId(), peer)) {
             return;
         }
+        if (cluster != null) {
+            cluster.left(peer.clientId(), peer.roomId(), room.isEmpty());
+        }
         if (room.isEmpty()) {
             rooms.remove(peer.roomId());
             LOG.fine(() -> "Room " + text(peer.roomId()) + " is empty: deleted");
             return;
         }
-        Map<String, Object> left = new LinkedHashMap<>();
-        left.put("type", "peer_left");
-        left.put("client_id", peer.clientId());
-        byte[] frame = encode(left);
+        byte[] frame = encodeLeft(peer.clientId());
         for (Peer other : room.values()) {
             other.connection().send(frame);
         }
         LOG.info(() -> "Client left: " + text(peer.clientId()) + " from room " + text(peer.roomId()));
+    }
+
+    static byte[] encodeLeft(Object clientId) {
+        Map<String, Object> left = new LinkedHashMap<>();
+        left.put("type", "peer_left");
+        left.put("client_id", clientId);
+        return encode(left);
+    }
+
+    // ---- for SignalingCluster: the registries under their lock ----
+
+    void withLock(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The local members of a room by client_id (empty if none); call holding the lock. */
+    Map<Object, Connection> localMembers(Object roomId) {
+        Map<Object, Peer> room = rooms.get(roomId);
+        Map<Object, Connection> members = new LinkedHashMap<>();
+        if (room != null) {
+            room.forEach((id, peer) -> members.put(id, peer.connection()));
+        }
+        return members;
+    }
+
+    /** Whether a local connection holds {@code clientId} in {@code roomId} (null: in any room); call holding the lock. */
+    boolean holds(Object clientId, Object roomId) {
+        Peer peer = peers.get(clientId);
+        return peer != null && (roomId == null || peer.roomId().equals(roomId));
+    }
+
+    /** {@code clientId} was registered by a newer connection on another node: the local one goes, with 4000. */
+    void replacedElsewhere(Object clientId) {
+        lock.lock();
+        try {
+            Peer holder = peers.get(clientId);
+            if (holder != null) {
+                leave(holder);
+                LOG.info(() -> "Client " + clientId + " registered again on another node; closing " + holder.connection());
+                holder.connection().close(CloseCode.REPLACED, REPLACED_REASON);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Number of registered clients (for tests and metrics). */

@@ -1,0 +1,236 @@
+package relay.proto.signaling;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+import relay.cluster.Cluster;
+import relay.cluster.ClusterBus;
+import relay.cluster.Envelope;
+import relay.cluster.MessageKind;
+import relay.cluster.NodeId;
+import relay.json.Json;
+import relay.net.Connection;
+import relay.ws.FrameWriter;
+import relay.ws.Opcode;
+
+/**
+ * Signaling rooms and targets across the nodes of a cluster (docs/cluster.md).
+ *
+ * <p>A client_id is owned cluster-wide by the node of the connection that registered it; a newer
+ * registration on another node takes it over, and the old node closes its connection with 4000 (its room
+ * hears {@code peer_left} first), as on one node. A room's members are the Redis hash
+ * {@code PREFIX:signaling:room:ROOM} (client_id JSON to node), read once per registration so that
+ * {@code registered} lists every member, and the topic {@code signaling:ROOM}, joined by each node with
+ * local members, carries {@code peer_joined} / {@code peer_left} (the frames themselves) and keeps each
+ * node's view of the remote members current. An offer, answer or ICE candidate for a member on another
+ * node goes to that node as the final frame, {@code sender_id} already set.
+ *
+ * <p>Threads: registration (one Redis round trip, outside the endpoint's lock) and relaying run on the
+ * clients' reader threads; the rest on the bus's subscriber thread under the endpoint's lock, which also
+ * guards the remote views here.
+ */
+final class SignalingCluster {
+    private static final Logger LOG = Logger.getLogger("relay.Signaling");
+    static final String KIND = "signaling";
+    /** KEYS[1] room hash; ARGV[1] client_id JSON, ARGV[2] node. Adds the member, returns every member. */
+    private static final byte[] JOIN = ("redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) "
+            + "return redis.call('hgetall', KEYS[1])").getBytes(StandardCharsets.UTF_8);
+    /** KEYS[1] room hash; ARGV[1] client_id JSON, ARGV[2] node. Removes the member if still that node's. */
+    private static final byte[] LEAVE = ("if redis.call('hget', KEYS[1], ARGV[1]) == ARGV[2] then "
+            + "redis.call('hdel', KEYS[1], ARGV[1]) end return 0").getBytes(StandardCharsets.UTF_8);
+
+    private final Cluster cluster;
+    private final ClusterBus bus;
+    private final SignalingEndpoint endpoint;
+    private final byte[] selfBytes;
+    /** room_id to its members on other nodes (client_id to node); guarded by the endpoint's lock. */
+    private final Map<Object, Map<Object, NodeId>> remote = new HashMap<>();
+
+    SignalingCluster(Cluster cluster, SignalingEndpoint endpoint) {
+        this.cluster = cluster;
+        this.bus = cluster.bus();
+        this.endpoint = endpoint;
+        this.selfBytes = bytes(cluster.self().toString());
+        bus.on(MessageKind.SIGNALING_JOINED, this::onJoined);
+        bus.on(MessageKind.SIGNALING_LEFT, this::onLeft);
+        bus.on(MessageKind.SIGNALING_TO_TARGET, this::onToTarget);
+        bus.onNodeDown(this::onNodeDown);
+        cluster.ownership().onLost(KIND, (id, owner) -> endpoint.replacedElsewhere(parse(bytes(id))));
+    }
+
+    /**
+     * Before a registration (outside the endpoint's lock): takes the client_id cluster-wide, adds it to the
+     * room in Redis and learns the room's remote members. Returns them (client_id to node).
+     */
+    Map<Object, NodeId> register(Object clientId, Object roomId) {
+        String idJson = Json.writeString(clientId);
+        cluster.ownership().takeOver(KIND, idJson);
+        bus.join(topic(roomId));
+        Map<Object, NodeId> members = new LinkedHashMap<>();
+        try {
+            Object all = cluster.redis().call(j -> j.eval(JOIN, 1, roomKey(roomId), bytes(idJson), selfBytes));
+            List<?> flat = (List<?>) all;
+            List<byte[]> stale = new ArrayList<>();
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                byte[] member = (byte[]) flat.get(i);
+                NodeId node = NodeId.parse(new String((byte[]) flat.get(i + 1), StandardCharsets.US_ASCII));
+                if (node.equals(cluster.self())) {
+                    continue;
+                }
+                if (bus.isAlive(node)) {
+                    members.put(parse(member), node);
+                } else {
+                    stale.add(member); // left behind by a node that died
+                }
+            }
+            if (!stale.isEmpty()) {
+                cluster.redis().call(j -> j.hdel(roomKey(roomId), stale.toArray(new byte[0][])));
+            }
+        } catch (RuntimeException e) {
+            LOG.fine("Redis unreachable: room " + Json.writeString(roomId) + " lists this node's members only");
+        }
+        return members;
+    }
+
+    /** Under the endpoint's lock, after the local registration: records the remote members, names them. */
+    List<Object> remoteMembers(Object roomId, Object clientId, Map<Object, NodeId> learned) {
+        Map<Object, NodeId> view = remote.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
+        learned.forEach(view::putIfAbsent);
+        view.remove(clientId);
+        return new ArrayList<>(view.keySet());
+    }
+
+    /** Under the endpoint's lock: a local peer joined; other nodes' members get the same peer_joined frame. */
+    void joined(Object clientId, Object roomId, byte[] peerJoinedFrame) {
+        bus.toTopic(topic(roomId), MessageKind.SIGNALING_JOINED, 0, bytes(Json.writeString(roomId)),
+                bytes(Json.writeString(clientId)), peerJoinedFrame);
+    }
+
+    /** Under the endpoint's lock: a local peer left its room ({@code roomEmpty}: no local member is left). */
+    void left(Object clientId, Object roomId, boolean roomEmpty) {
+        String idJson = Json.writeString(clientId);
+        bus.toTopic(topic(roomId), MessageKind.SIGNALING_LEFT, 0, bytes(Json.writeString(roomId)), bytes(idJson),
+                SignalingEndpoint.encodeLeft(clientId));
+        if (roomEmpty) {
+            remote.remove(roomId);
+            bus.leave(topic(roomId));
+        }
+        // Redis off the lock; skipped for what a newer local registration of the same id (being made now) holds
+        Thread.ofVirtual().name("relay-signaling-leave").start(() -> {
+            boolean[] held = new boolean[2];
+            endpoint.withLock(() -> {
+                held[0] = endpoint.holds(clientId, roomId);
+                held[1] = endpoint.holds(clientId, null);
+            });
+            try {
+                if (!held[0]) {
+                    cluster.redis().call(j -> j.eval(LEAVE, 1, roomKey(roomId), bytes(idJson), selfBytes));
+                }
+            } catch (RuntimeException e) {
+                // Redis unreachable: registrations skip members of nodes that are gone
+            }
+            if (!held[1]) {
+                cluster.ownership().release(KIND, idJson);
+            }
+        });
+    }
+
+    /** The node of a member of {@code roomId} on another node, or null; under the endpoint's lock. */
+    NodeId nodeOf(Object roomId, Object clientId) {
+        Map<Object, NodeId> view = remote.get(roomId);
+        return view == null ? null : view.get(clientId);
+    }
+
+    /** An offer, answer or ICE candidate for a member on {@code node}: the frame it gets, verbatim. */
+    void toTarget(NodeId node, Object roomId, Object targetId, byte[] frame) {
+        bus.toNode(node, MessageKind.SIGNALING_TO_TARGET, 0, bytes(Json.writeString(roomId)),
+                bytes(Json.writeString(targetId)), frame);
+    }
+
+    private void onJoined(Envelope e) {
+        Object roomId = parse(e.key());
+        Object clientId = parse(e.sub());
+        endpoint.withLock(() -> {
+            Map<Object, Connection> local = endpoint.localMembers(roomId);
+            if (local.isEmpty()) {
+                return;
+            }
+            remote.computeIfAbsent(roomId, r -> new LinkedHashMap<>()).put(clientId, e.origin());
+            for (Connection member : local.values()) {
+                member.send(e.payload());
+            }
+        });
+    }
+
+    private void onLeft(Envelope e) {
+        Object roomId = parse(e.key());
+        Object clientId = parse(e.sub());
+        endpoint.withLock(() -> {
+            Map<Object, NodeId> view = remote.get(roomId);
+            if (view == null || !e.origin().equals(view.get(clientId))) {
+                return; // already gone, or registered again elsewhere since
+            }
+            view.remove(clientId);
+            for (Connection member : endpoint.localMembers(roomId).values()) {
+                member.send(e.payload());
+            }
+        });
+    }
+
+    private void onToTarget(Envelope e) {
+        Object roomId = parse(e.key());
+        Object targetId = parse(e.sub());
+        endpoint.withLock(() -> {
+            Connection target = endpoint.localMembers(roomId).get(targetId);
+            if (target != null) {
+                target.send(e.payload());
+            } else {
+                bus.countUndeliverable();
+            }
+        });
+    }
+
+    private void onNodeDown(NodeId node) {
+        endpoint.withLock(() -> {
+            for (Map.Entry<Object, Map<Object, NodeId>> room : remote.entrySet()) {
+                List<Object> gone = new ArrayList<>();
+                room.getValue().forEach((id, n) -> {
+                    if (n.equals(node)) {
+                        gone.add(id);
+                    }
+                });
+                for (Object id : gone) {
+                    room.getValue().remove(id);
+                    byte[] frame = SignalingEndpoint.encodeLeft(id);
+                    for (Connection member : endpoint.localMembers(room.getKey()).values()) {
+                        member.send(frame);
+                    }
+                }
+            }
+        });
+    }
+
+    private static String topic(Object roomId) {
+        return "signaling:" + Json.writeString(roomId);
+    }
+
+    private byte[] roomKey(Object roomId) {
+        return bytes(cluster.key("signaling:room:" + Json.writeString(roomId)));
+    }
+
+    private static Object parse(byte[] json) {
+        return Json.parse(json, 0, json.length);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] frame(Map<String, Object> message) {
+        return FrameWriter.encode(Opcode.TEXT, Json.write(message));
+    }
+}

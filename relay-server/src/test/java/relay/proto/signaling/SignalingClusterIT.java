@@ -1,0 +1,90 @@
+package relay.proto.signaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import relay.testing.RedisServer;
+import relay.testing.TestClient;
+import relay.testing.TestCluster;
+import relay.testing.TestServer;
+
+/** protocols.md "signaling" with the peers of a room on different nodes (docs/cluster.md). */
+@Timeout(40)
+class SignalingClusterIT {
+    @RegisterExtension
+    static final RedisServer REDIS = new RedisServer();
+
+    private static TestClient register(TestServer node, String id, String room) throws Exception {
+        return TestClient.connect(node.uri("/signaling"))
+                .sendJson("type", "register", "client_id", id, "room_id", room, "client_type", "t-" + id);
+    }
+
+    @Test
+    void peersOnDifferentNodesSeeEachOtherAndExchangeOffersAnswersAndCandidates() throws Exception {
+        try (TestCluster cluster = TestCluster.start(REDIS, 2);
+             TestClient alice = register(cluster.node(0), "alice", "call")) {
+            assertEquals(Map.of("type", "registered", "client_id", "alice", "room_id", "call", "peers", List.of()), alice.nextJson());
+            try (TestClient bob = register(cluster.node(1), "bob", "call");
+                 TestClient carol = register(cluster.node(1), "carol", "elsewhere")) {
+                assertEquals(Map.of("type", "registered", "client_id", "bob", "room_id", "call", "peers", List.of("alice")),
+                        bob.nextJson());
+                assertEquals(Map.of("type", "peer_joined", "client_id", "bob", "client_type", "t-bob"), alice.nextJson());
+                carol.nextJson();
+
+                bob.sendJson("type", "offer", "target_id", "alice", "sdp", Map.of("sdp", "v=0"));
+                assertEquals(Map.of("type", "offer", "sender_id", "bob", "sdp", Map.of("sdp", "v=0")), alice.nextJson());
+                alice.sendJson("type", "answer", "target_id", "bob", "sdp", "v=1");
+                assertEquals(Map.of("type", "answer", "sender_id", "alice", "sdp", "v=1"), bob.nextJson());
+                alice.sendJson("type", "ice_candidate", "target_id", "bob", "candidate", "c1");
+                assertEquals(Map.of("type", "ice_candidate", "sender_id", "alice", "candidate", "c1"), bob.nextJson());
+
+                carol.sendJson("type", "offer", "target_id", "alice", "sdp", "x");
+                assertEquals(Map.of("type", "error", "message", "Unknown target_id: alice"), carol.nextJson(),
+                        "targets are found in the sender's room only, on every node");
+                bob.close();
+                assertEquals(Map.of("type", "peer_left", "client_id", "bob"), alice.nextJson());
+            }
+        }
+    }
+
+    @Test
+    void theNewestRegistrationOfAnIdWinsAcrossNodes() throws Exception {
+        try (TestCluster cluster = TestCluster.start(REDIS, 2);
+             TestClient dave = register(cluster.node(0), "dave", "r");
+             TestClient old = register(cluster.node(0), "erin", "r")) {
+            dave.nextJson();
+            old.nextJson();
+            assertEquals("peer_joined", dave.nextJson().get("type"));
+            try (TestClient fresh = register(cluster.node(1), "erin", "r")) {
+                assertEquals(Map.of("type", "registered", "client_id", "erin", "room_id", "r", "peers", List.of("dave")),
+                        fresh.nextJson());
+                old.expectClose(4000);
+                assertEquals(Map.of("type", "peer_left", "client_id", "erin"), dave.nextJson(), "the old one leaves first");
+                assertEquals(Map.of("type", "peer_joined", "client_id", "erin", "client_type", "t-erin"), dave.nextJson());
+                dave.sendJson("type", "offer", "target_id", "erin", "sdp", "s");
+                assertEquals(Map.of("type", "offer", "sender_id", "dave", "sdp", "s"), fresh.nextJson());
+            }
+        }
+    }
+
+    @Test
+    void aPeerWhoseNodeDiesLeavesItsRoom() throws Exception {
+        try (TestCluster cluster = TestCluster.start(REDIS, 2);
+             TestClient frank = register(cluster.node(0), "frank", "r")) {
+            frank.nextJson();
+            TestClient gina = register(cluster.node(1), "gina", "r");
+            gina.nextJson();
+            assertEquals("peer_joined", frank.nextJson().get("type"));
+            cluster.node(1).server().cluster().crash();
+            assertEquals(Map.of("type", "peer_left", "client_id", "gina"), frank.nextJson());
+            gina.abort();
+            try (TestClient hank = register(cluster.node(0), "hank", "r")) {
+                assertEquals(List.of("frank"), hank.nextJson().get("peers"), "the dead node's members are not listed");
+            }
+        }
+    }
+}
