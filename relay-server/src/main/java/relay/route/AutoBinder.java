@@ -19,7 +19,9 @@ import relay.ws.Opcode;
  * by its first frame ({@link BindingRules}, rule 3) or, when it stays silent for the idle window, to studio
  * (rule 4: its original client waits for the server's welcome). Until bound, a frame no rule fits gets the
  * {@code {"type":"error","message":...}} reply both seed 000 and 004 clients read, and the connection stays
- * unbound (rule 5). The frame that decided is replayed to the protocol it bound.
+ * unbound (rule 5). The frame that decided is replayed to the protocol it bound. A client greeted by rule 4
+ * whose first frame is nonetheless another seed's first frame (a slow booth, signaling or carparty client) is
+ * bound by that frame rather than failed as a studio login.
  *
  * <p>Threads: binding happens only on the connection's reader thread, so the attachment is never swapped
  * under a running callback. The idle-window timer only sends the greeting; a CAS on the per-connection state
@@ -84,15 +86,20 @@ public final class AutoBinder implements Endpoint {
     @Override
     public void onText(Connection connection, byte[] bytes, int offset, int length) {
         Binding binding = (Binding) connection.attachment();
-        if (wasGreetedBeforeSpeaking(binding)) {
-            bind(connection, greeter, "studio (idle window)").onText(connection, bytes, offset, length);
-            return;
-        }
+        boolean greeted = wasGreetedBeforeSpeaking(binding);
         Object message;
         try {
             message = Json.parse(bytes, offset, length);
         } catch (Json.InvalidJsonException e) {
-            reject(connection, "Invalid JSON message", "invalid_json");
+            if (greeted) {
+                bind(connection, greeter, "studio (idle window)").onText(connection, bytes, offset, length);
+            } else {
+                reject(connection, "Invalid JSON message", "invalid_json");
+            }
+            return;
+        }
+        if (greeted) {
+            bind(connection, afterGreeting(message), "greeted, then spoke").onText(connection, bytes, offset, length);
             return;
         }
         if (!(message instanceof Map<?, ?> object)) {
@@ -117,6 +124,18 @@ public final class AutoBinder implements Endpoint {
             return;
         }
         reject(connection, "Invalid JSON message", "invalid_json");
+    }
+
+    /**
+     * Rule 4 greeted this connection, so it is studio's, unless its first frame is unmistakably another seed's
+     * (rule 3: booth, signaling or carparty). That is a slow client which spoke just after the window closed:
+     * binding it by its frame keeps it working, and the stray welcome is harmless to those clients, which
+     * dispatch on {@code type} or {@code action} and ignore what they do not know.
+     */
+    private Endpoint afterGreeting(Object firstFrame) {
+        String protocol = BindingRules.protocolOf(firstFrame);
+        Endpoint endpoint = protocol == null ? null : protocols.get(protocol);
+        return endpoint == null ? greeter : endpoint;
     }
 
     /**

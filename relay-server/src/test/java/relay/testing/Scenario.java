@@ -32,6 +32,7 @@ import relay.proto.signaling.SignalingEndpoint;
  *
  * <pre>
  * tokens ARO-001 secret            before the first open: serve with a studio token file holding this entry
+ * idle-ms N                        before the first open: the studio idle window on path / (default 150)
  * open NAME PATH                   connect client NAME to PATH (starting the server on first use)
  * NAME sends TEXT                  send TEXT (the rest of the line) as a text frame
  * NAME sends-binary TEXT           send TEXT's UTF-8 bytes as a binary frame
@@ -58,6 +59,7 @@ public final class Scenario {
     private TestServer server;
     private Path tokenFile;
     private Consumer<TestServer> afterAll;
+    private long idleWindowMs = relay.config.RelayConfig.DEFAULT_STUDIO_IDLE_WINDOW_MS;
 
     private Scenario(Path file) {
         this.file = file;
@@ -127,6 +129,7 @@ public final class Scenario {
         String[] words = line.split("\\s+", 3);
         switch (words[0]) {
             case "tokens" -> tokenLines.add(words[1] + " " + words[2]);
+            case "idle-ms" -> idleWindowMs = Long.parseLong(words[1]);
             case "open" -> clients.put(words[1], TestClient.connect(server().uri(words[2])));
             case "http" -> http(words[1], words[2]);
             case "refused" -> refused(words[1]);
@@ -200,7 +203,7 @@ public final class Scenario {
                 Files.write(tokenFile, tokenLines);
             }
             Path tokens = tokenFile;
-            server = TestServer.start(c -> c.withStudio(tokens, c.studioIdleWindowMs()));
+            server = TestServer.start(c -> c.withStudio(tokens, idleWindowMs));
         }
         return server;
     }
