@@ -35,20 +35,21 @@ final class ClientSession implements WsClient.Listener, AutoCloseable {
     }
 
     private final PrintStream out;
+    private final URI url;
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private volatile WsClient client;
     private volatile int closeCode = -1;
 
-    private ClientSession(PrintStream out) {
+    private ClientSession(URI url, PrintStream out) {
+        this.url = url;
         this.out = out;
     }
 
     /** Connects and prints {@code * connected to URL}; throws with a printable message if it cannot. */
     static ClientSession open(URI url, PrintStream out) throws IOException {
-        ClientSession session = new ClientSession(out);
+        ClientSession session = new ClientSession(url, out);
         session.client = WsClient.connect(url, session, TIMEOUT);
         OPEN.add(session);
-        out.println("* connected to " + url);
         return session;
     }
 
@@ -128,7 +129,12 @@ final class ClientSession implements WsClient.Listener, AutoCloseable {
         }
     }
 
-    // ---- WsClient.Listener, on the reader thread ----
+    // ---- WsClient.Listener ----
+
+    @Override
+    public void onOpen() {
+        out.println("* connected to " + url);
+    }
 
     @Override
     public void onText(String text) {

@@ -40,6 +40,9 @@ public final class WsClient implements AutoCloseable {
 
     /** What the reader thread reports. Called on that thread, one call at a time. */
     public interface Listener {
+        /** The handshake succeeded; called on the connecting thread before any message is reported. */
+        default void onOpen() {}
+
         void onText(String text);
 
         default void onBinary(byte[] bytes) {}
@@ -87,6 +90,7 @@ public final class WsClient implements AutoCloseable {
             socket.setSoTimeout((int) timeout.toMillis());
             byte[] leftover = client.handshake(uri, host, port, tls);
             socket.setSoTimeout(0);
+            listener.onOpen();
             Thread.ofVirtual().name("ws-client-reader").start(() -> client.readLoop(leftover));
             return client;
         } catch (IOException | RuntimeException e) {
