@@ -1,0 +1,87 @@
+package relay.loadgen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import relay.Server;
+import relay.config.RelayConfig;
+import relay.json.Json;
+import relay.loadgen.report.RunSummary;
+
+/** A short bounded run of each protocol scenario against an in-process relay: every delivery arrives, no errors. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ProtocolScenariosIT {
+    static Server server;
+    static String url;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new Server(RelayConfig.of("127.0.0.1", 0)).start();
+        url = "ws://127.0.0.1:" + server.port();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static RunSummary runClean(Path dir, String scenario, String... options) throws Exception {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(scenario));
+        args.addAll(java.util.List.of(options));
+        args.addAll(java.util.List.of("--url", url, "-d", "1s", "--drain", "3s", "--out", dir.toString(), "--quiet"));
+        var result = LoadgenTestSupport.run(args.toArray(new String[0]));
+        assertEquals(0, result.exitCode(), result.stdout());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("summary.json")));
+        assertEquals(json.get("expectedDeliveries"), json.get("received"), "every expected delivery arrived");
+        return RunSummary.read(dir.resolve(scenario + ".hlog"));
+    }
+
+    @Test
+    void carpartyBroadcastsTargetedMessagesAndInputs(@TempDir Path dir) throws Exception {
+        RunSummary s = runClean(dir, "carparty", "-R", "2", "-K", "5", "-M", "20", "--targeted-share", "0.5",
+                "--input-rate", "5", "--warmup", "300ms");
+        // 2 rooms x 20 msg/s for 1 s: half broadcast to 5 clients, half targeted to one
+        assertCount(s, "broadcast", 2 * 10 * 5);
+        assertCount(s, "targeted", 2 * 10);
+        assertCount(s, "input", 2 * 5 * 5);
+    }
+
+    @Test
+    void boothMeasuresOneWayAndRoundTrip(@TempDir Path dir) throws Exception {
+        RunSummary s = runClean(dir, "booth", "-P", "5", "-r", "20", "--warmup", "300ms");
+        assertCount(s, "one-way", 5 * 20);
+        assertCount(s, "round-trip", 5 * 20);
+    }
+
+    @Test
+    void broadcastDeliversEveryMessageToEveryMember(@TempDir Path dir) throws Exception {
+        RunSummary s = runClean(dir, "broadcast", "-n", "10", "-S", "2", "-r", "20", "--warmup", "300ms");
+        assertCount(s, "delivery", 2 * 20 * 10);
+    }
+
+    @Test
+    void signalingStormRegistersEveryPeerAndRelaysOffersAnswersAndCandidates(@TempDir Path dir) throws Exception {
+        RunSummary s = runClean(dir, "signaling", "-P", "20", "-r", "10");
+        assertEquals(40, s.series("setup").histogram().getTotalCount());
+        long offers = s.series("offer").histogram().getTotalCount();
+        assertTrue(offers > 0, "offers relayed");
+        assertEquals(offers, s.series("answer").histogram().getTotalCount());
+        assertEquals(offers, s.series("ice").histogram().getTotalCount());
+    }
+
+    /** About {@code expected} values: the tick at the end of the warm-up may cut a few either way. */
+    private static void assertCount(RunSummary s, String series, long expected) {
+        long count = s.series(series).histogram().getTotalCount();
+        assertTrue(count >= expected * 0.8 && count <= expected * 1.2, series + ": expected about " + expected + ", got " + count);
+    }
+}
