@@ -88,6 +88,11 @@ public final class Listener {
                 Connection connection = new Connection(IDS.incrementAndGet(), channel, remote.getAddress(), spec, context);
                 context.connections().add(connection);
                 context.metrics().connectionsAccepted.increment();
+                if (!server.isOpen()) {
+                    // Accepted just as shutdown closed the listener: shutdown's pass over the registry may
+                    // already be over, so end this one here (its reader then releases it).
+                    connection.abortNow();
+                }
                 Thread.ofVirtual().start(new ConnectionReader(connection, router));
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "failed to set up an accepted connection", e);
