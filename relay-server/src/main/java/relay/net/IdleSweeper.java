@@ -43,7 +43,8 @@ public final class IdleSweeper implements Runnable {
     void sweep(Connection c, long now) {
         switch (c.phase()) {
             case HANDSHAKE -> {
-                if (now - c.acceptedAtNs > handshakeTimeoutNs) {
+                // the channel check counts a timeout once, not again on each pass until the reader has released it
+                if (now - c.acceptedAtNs > handshakeTimeoutNs && c.channel().isOpen()) {
                     context.metrics().countHandshakeFailure("timeout");
                     c.abort();
                 }

@@ -144,12 +144,15 @@ class HandshakeIT {
 
     @Test
     void dropsAClientThatSendsNothingAfterTheHandshakeTimeout() throws Exception {
+        long timeoutsBefore = server.server().metrics().handshakeFailures().getOrDefault("timeout", 0L);
         try (RawClient raw = new RawClient(server.port())) {
             long start = System.nanoTime();
             assertTrue(raw.serverClosesConnection(), "closed within the 5 s read timeout");
             long ms = (System.nanoTime() - start) / 1_000_000;
             assertTrue(ms >= 300 && ms < 3_000, "closed after the 400 ms handshake timeout, took " + ms + " ms");
         }
+        TestClient.await("released", () -> server.server().connections().size() == 0);
+        assertEquals(timeoutsBefore + 1, server.server().metrics().handshakeFailures().get("timeout"), "counted once");
     }
 
     @Test
