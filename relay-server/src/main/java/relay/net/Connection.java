@@ -137,8 +137,17 @@ public final class Connection {
         return send(FrameWriter.encodeText(text));
     }
 
-    /** Starts the closing handshake: queued data is still sent, then a Close with this code and reason. */
+    /**
+     * Starts the closing handshake: queued data is still sent, then a Close with this code and reason (cut
+     * to fit 123 bytes of UTF-8).
+     *
+     * @throws IllegalArgumentException for a code that must not appear in a Close frame (7.4: 1005, 1006,
+     *     1015, unassigned codes), which the client would have to answer with 1002
+     */
     public void close(int code, String reason) {
+        if (!CloseCode.isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent (RFC 6455 7.4)");
+        }
         sendClose(code, reason, false);
     }
 

@@ -2,6 +2,7 @@ package relay.net;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -98,7 +99,12 @@ class LifecycleIT {
         try (TestServer server = TestServer.start(c -> c.withLimits(TestServer.limits(10_000, 20_000, 20_000, 300)));
              RawClient raw = RawClient.upgraded(server.port(), "/echo")) {
             TestClient.await("registered", () -> server.server().connections().size() == 1);
-            server.server().connections().forEach(c -> c.close(1000, "bye"));
+            server.server().connections().forEach(c -> {
+                for (int reserved : new int[] {1005, 1006, 1015, 999, 2000}) {
+                    assertThrows(IllegalArgumentException.class, () -> c.close(reserved, ""), "7.4: never sent");
+                }
+                c.close(1000, "bye");
+            });
             RawClient.Frame close = raw.readClose();
             assertEquals(1000, close.closeCode());
             TestClient.await("dropped after the close timeout", () -> server.server().connections().size() == 0);
