@@ -89,7 +89,7 @@ public final class Server implements AutoCloseable {
             new StudioCluster(cluster, studioTables);
         }
         protocols.put("signaling", new SignalingEndpoint(metrics, cluster));
-        protocols.put("booth", new BoothEndpoint(metrics));
+        protocols.put("booth", new BoothEndpoint(metrics, cluster));
         protocols.put("broadcast", new BroadcastEndpoint(cluster));
         protocols.put("carparty", new CarpartyEndpoint(metrics, cluster));
         BroadcastTestPage.register(http);

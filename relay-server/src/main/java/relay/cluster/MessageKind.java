@@ -32,18 +32,22 @@ public enum MessageKind {
     /** Node channel of a client's node: its login (connection) found no server after all; close it. */
     CARPARTY_REFUSED(38),
 
-    /** Node channel of the booth's node: a scanner attached (key booth id JSON, connection = scanner). */
+    /** Booth's node: a scanner attaches (key booth_id JSON as the scanner wrote it, connection = scanner, payload[0] 1 = re-attach, no answer). */
     BOOTH_SCANNER_CONNECT(48),
-    /** Node channel of the booth's node: scanner message (key booth id, connection = scanner, payload data JSON). */
+    /** Booth's node: a scanner's message, payload the frame for the booth. */
     BOOTH_FROM_SCANNER(49),
-    /** Node channel of the booth's node: a scanner detached or closed. */
+    /** Booth's node: a scanner detached (payload[0] 1 = tell the booth scanner_disconnected). */
     BOOTH_SCANNER_DISCONNECT(50),
-    /** Node channel of a scanner's node: frame for one scanner (connection), payload the encoded frame. */
+    /** Scanner's node: a frame for the scanner (connection). */
     BOOTH_TO_SCANNER(51),
-    /** Node channel of a scanner's node: booth (key) left; scanners get booth_disconnected. */
+    /** Control channel: the booth of key left its node; its scanners get booth_disconnected and wait. */
     BOOTH_GONE(52),
-    /** Node channel of a scanner's node: booth (key) registered again; re-attach and confirm. */
+    /** Control channel: a booth registered key on the origin node; waiting scanners attach to it. */
     BOOTH_BACK(53),
+    /** Scanner's node: the attach of scanner (connection) succeeded; it gets connection_success. */
+    BOOTH_ATTACHED(54),
+    /** Scanner's node: no booth for the attach of scanner (connection); it gets the not-available error. */
+    BOOTH_UNAVAILABLE(55),
 
     /** Topic {@code signaling:ROOM}: a peer joined/left, or a message for a target (sub). */
     SIGNALING_JOINED(64),

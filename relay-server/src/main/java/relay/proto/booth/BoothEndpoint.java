@@ -32,8 +32,17 @@ public final class BoothEndpoint implements Endpoint {
     private final BoothRegistry registry = new BoothRegistry();
     private final Metrics metrics;
 
+    /** Booths and scanners on other nodes (docs/cluster.md); null on a single node. */
+    private final BoothCluster cluster;
+
     public BoothEndpoint(Metrics metrics) {
+        this(metrics, null);
+    }
+
+    /** A booth endpoint whose booth_ids and scanner attachments span the nodes of {@code cluster} (null: this node only). */
+    public BoothEndpoint(Metrics metrics, relay.cluster.Cluster cluster) {
         this.metrics = metrics;
+        this.cluster = cluster == null ? null : new BoothCluster(cluster, registry);
     }
 
     @Override
@@ -81,6 +90,9 @@ public final class BoothEndpoint implements Endpoint {
             error(peer, "missing_booth_id", "Missing booth_id in registration");
             return;
         }
+        if (cluster != null) {
+            cluster.registering(id); // newest wins cluster-wide: a booth on another node with this id is closed
+        }
         BoothRegistry.Slot slot = registry.lock(id, true);
         try {
             BoothPeer previous = slot.booth;
@@ -101,6 +113,9 @@ public final class BoothEndpoint implements Endpoint {
             for (BoothPeer scanner : slot.scanners) {
                 peer.send(BoothMessages.withBoothId("scanner_connected", scanner.scannerId));
             }
+            if (cluster != null) {
+                cluster.registered(id, slot, peer); // scanners waiting on other nodes attach to this booth
+            }
         } finally {
             slot.unlock();
         }
@@ -116,14 +131,23 @@ public final class BoothEndpoint implements Endpoint {
         BoothRegistry.Slot previous = peer.attached;
         BoothRegistry.Slot slot = registry.lockWith(id, previous);
         if (slot == null) {
-            error(peer, "booth_not_available", "Booth " + id.text() + " is not available");
+            if (cluster == null || !cluster.attach(peer, id)) { // a booth on another node answers itself
+                error(peer, "booth_not_available", "Booth " + id.text() + " is not available");
+            }
             return;
         }
+        boolean remote = false;
         try {
             BoothPeer booth = slot.booth;
             if (booth == null) {
-                error(peer, "booth_not_available", "Booth " + id.text() + " is not available");
+                remote = cluster != null;
+                if (!remote) {
+                    error(peer, "booth_not_available", "Booth " + id.text() + " is not available");
+                }
                 return;
+            }
+            if (cluster != null) {
+                cluster.detach(peer, false); // leaves a booth on another node
             }
             if (previous != slot) {
                 if (previous != null) {
@@ -131,6 +155,7 @@ public final class BoothEndpoint implements Endpoint {
                 }
                 slot.addScanner(peer);
                 peer.attached = slot;
+                peer.attachedAtNs = System.nanoTime();
             }
             peer.scannerId = id;
             booth.send(BoothMessages.withBoothId("scanner_connected", id));
@@ -140,6 +165,9 @@ public final class BoothEndpoint implements Endpoint {
                 previous.unlock();
             }
             slot.unlock();
+            if (remote && !cluster.attach(peer, id)) {
+                error(peer, "booth_not_available", "Booth " + id.text() + " is not available");
+            }
         }
         LOG.log(Level.FINE, () -> "Scanner " + peer + " attached to booth " + id);
     }
@@ -158,19 +186,37 @@ public final class BoothEndpoint implements Endpoint {
                     : BoothMessages.fromScanner(bytes, start(data), length(data)));
             return;
         }
+        if (cluster != null && cluster.isRemotelyAttached(peer)) { // a scanner of a booth on another node
+            long data = span(peer.cursor, bytes, offset, length, DATA);
+            byte[] frame = data < 0 ? BoothMessages.fromScanner(BoothMessages.NULL, 0, 4)
+                    : BoothMessages.fromScanner(bytes, start(data), length(data));
+            if (cluster.fromScanner(peer, frame) == 2) {
+                error(peer, "booth_gone", "Booth is no longer available");
+            }
+            return;
+        }
         BoothRegistry.Slot own = ownSlot(peer);
         if (own == null) {
             return; // neither booth nor scanner: the original did not answer
         }
         BoothPeer[] scanners = own.scanners;
-        if (scanners.length == 0) {
+        if (scanners.length == 0 && cluster == null) {
             error(peer, "no_scanner", "No scanner connected");
             return;
         }
         BoothId id = own.boothId;
         long data = span(peer.cursor, bytes, offset, length, DATA);
-        scanners[0].send(data < 0 ? BoothMessages.fromBooth(BoothMessages.NULL, 0, 4, id)
-                : BoothMessages.fromBooth(bytes, start(data), length(data), id));
+        byte[] frame = data < 0 ? BoothMessages.fromBooth(BoothMessages.NULL, 0, 4, id)
+                : BoothMessages.fromBooth(bytes, start(data), length(data), id);
+        BoothPeer firstLocal = scanners.length == 0 ? null : scanners[0];
+        if (cluster != null && cluster.toEarliestRemote(own.id, firstLocal, frame)) {
+            return; // the earliest-attached scanner is on another node
+        }
+        if (firstLocal == null) {
+            error(peer, "no_scanner", "No scanner connected");
+            return;
+        }
+        firstLocal.send(frame);
     }
 
     @Override
@@ -185,6 +231,9 @@ public final class BoothEndpoint implements Endpoint {
                     slot.booth = null;
                     for (BoothPeer scanner : slot.scanners) {
                         scanner.send(BoothMessages.withBoothId("booth_disconnected", scanner.scannerId));
+                    }
+                    if (cluster != null) {
+                        cluster.boothGone(slot.id); // and to scanners on other nodes
                     }
                     LOG.log(Level.FINE, () -> "Booth " + slot.id + " disconnected (" + peer + ")");
                 }
@@ -205,6 +254,9 @@ public final class BoothEndpoint implements Endpoint {
                 attached.unlock();
             }
             peer.attached = null;
+        }
+        if (cluster != null) {
+            cluster.detach(peer, true);
         }
     }
 

@@ -19,6 +19,8 @@ final class BoothPeer {
     BoothRegistry.Slot attached;
     /** The booth_id this scanner asked for, as it wrote it (for the notices about it). */
     volatile BoothId scannerId;
+    /** When this scanner attached to its slot (System.nanoTime()): earliest-attached across nodes (docs/cluster.md). */
+    volatile long attachedAtNs;
 
     BoothPeer(Connection connection) {
         this.connection = connection;

@@ -112,6 +112,16 @@ final class BoothRegistry {
         }
     }
 
+    /** Calls {@code action} for each booth_id that has a booth (a snapshot; no locks held while it runs). */
+    void forEachBooth(java.util.function.BiConsumer<BoothId, BoothPeer> action) {
+        for (Slot slot : slots.values()) {
+            BoothPeer booth = slot.booth;
+            if (booth != null) {
+                action.accept(slot.id, booth);
+            }
+        }
+    }
+
     /** booth_ids with a booth or an attached scanner. */
     int size() {
         return slots.size();
