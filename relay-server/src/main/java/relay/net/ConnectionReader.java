@@ -194,6 +194,13 @@ final class ConnectionReader implements Runnable, MessageHandler {
             connection.sendClose(e.closeCode(), e.getMessage(), false);
             discarding = true;
             return length;
+        } catch (RuntimeException e) {
+            // An endpoint failed on this message (a bug, not the peer's fault). 7.4.1: 1011, the server met an
+            // unexpected condition; a Close tells the client so, where dropping the socket would look like 1006.
+            LOG.log(Level.WARNING, "endpoint failed on " + connection + "; closing it with 1011", e);
+            connection.sendClose(CloseCode.INTERNAL_ERROR, "internal error", false);
+            discarding = true;
+            return length;
         }
     }
 
