@@ -37,11 +37,12 @@ final class BoothCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (ClientSession session = ClientSession.open(url, out)) {
-            Map<String, Object> hello = new LinkedHashMap<>();
-            hello.put("type", booth ? "register_booth" : "connect_scanner");
-            hello.put("booth_id", boothId);
-            session.send(Json.writeString(hello));
+        // Built before connecting: on path / the first frame must follow the handshake within the idle window.
+        Map<String, Object> hello = new LinkedHashMap<>();
+        hello.put("type", booth ? "register_booth" : "connect_scanner");
+        hello.put("booth_id", boothId);
+        String first = Json.writeString(hello);
+        try (ClientSession session = ClientSession.open(url, out, first)) {
             return session.interact(in, line -> {
                 if (line.equals("/quit")) {
                     return false;

@@ -39,6 +39,7 @@ final class ClientSession implements WsClient.Listener, AutoCloseable {
     private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
     private volatile WsClient client;
     private volatile int closeCode = -1;
+    private String firstText;
 
     private ClientSession(URI url, PrintStream out) {
         this.url = url;
@@ -47,8 +48,14 @@ final class ClientSession implements WsClient.Listener, AutoCloseable {
 
     /** Connects and prints {@code * connected to URL}; throws with a printable message if it cannot. */
     static ClientSession open(URI url, PrintStream out) throws IOException {
+        return open(url, out, null);
+    }
+
+    /** As {@link #open(URI, PrintStream)}, sending {@code firstText} at once after the handshake (and printing it). */
+    static ClientSession open(URI url, PrintStream out, String firstText) throws IOException {
         ClientSession session = new ClientSession(url, out);
-        session.client = WsClient.connect(url, session, TIMEOUT);
+        session.firstText = firstText;
+        session.client = WsClient.connect(url, session, TIMEOUT, firstText);
         OPEN.add(session);
         return session;
     }
@@ -134,6 +141,9 @@ final class ClientSession implements WsClient.Listener, AutoCloseable {
     @Override
     public void onOpen() {
         out.println("* connected to " + url);
+        if (firstText != null) {
+            out.println("> " + firstText);
+        }
     }
 
     @Override

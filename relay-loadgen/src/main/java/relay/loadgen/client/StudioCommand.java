@@ -72,20 +72,25 @@ final class StudioCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String clientId = table + "_" + device;
         URI target = queryAuth ? withQuery(url, "id=" + encode(clientId) + "&token=" + encode(token)) : url;
+        Map<String, Object> auth = new LinkedHashMap<>();
+        auth.put("id", clientId);
+        auth.put("token", token);
+        String authMessage = Json.writeString(auth);
         try (ClientSession session = ClientSession.open(target, out)) {
             if (!queryAuth) {
                 if (session.next(ClientSession.TIMEOUT) == null) {
-                    out.println("* no welcome from the server");
+                    if (!session.isClosed()) {
+                        out.println("* no welcome from the server");
+                    }
                     session.finish();
                     return 1;
                 }
-                Map<String, Object> auth = new LinkedHashMap<>();
-                auth.put("id", clientId);
-                auth.put("token", token);
-                session.send(Json.writeString(auth));
+                session.send(authMessage);
             }
             if (session.next(ClientSession.TIMEOUT) == null) {
-                out.println("* no status from the server");
+                if (!session.isClosed()) {
+                    out.println("* no status from the server");
+                }
                 session.finish();
                 return 1;
             }
@@ -100,7 +105,9 @@ final class StudioCommand implements Callable<Integer> {
             for (String update : step.updates()) {
                 session.send(update);
                 if (session.next(ClientSession.TIMEOUT) == null) {
-                    out.println("* no answer from the server");
+                    if (!session.isClosed()) {
+                        out.println("* no answer from the server");
+                    }
                     session.finish();
                     return 1;
                 }

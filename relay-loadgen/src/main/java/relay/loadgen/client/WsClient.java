@@ -69,6 +69,15 @@ public final class WsClient implements AutoCloseable {
 
     /** Connects, performs the opening handshake and starts reading; throws if the server refuses the upgrade. */
     public static WsClient connect(URI uri, Listener listener, Duration timeout) throws IOException {
+        return connect(uri, listener, timeout, null);
+    }
+
+    /**
+     * As {@link #connect(URI, Listener, Duration)}, sending {@code firstText} (if not null) right after the
+     * handshake, before anything else happens on this side: on path {@code /} of an auto listener the first frame
+     * must arrive within the studio idle window, which a cold JVM could otherwise miss.
+     */
+    public static WsClient connect(URI uri, Listener listener, Duration timeout, String firstText) throws IOException {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         boolean tls = scheme.equals("wss");
         if (!tls && !scheme.equals("ws")) {
@@ -90,6 +99,9 @@ public final class WsClient implements AutoCloseable {
             socket.setSoTimeout((int) timeout.toMillis());
             byte[] leftover = client.handshake(uri, host, port, tls);
             socket.setSoTimeout(0);
+            if (firstText != null) {
+                client.sendText(firstText);
+            }
             listener.onOpen();
             Thread.ofVirtual().name("ws-client-reader").start(() -> client.readLoop(leftover));
             return client;

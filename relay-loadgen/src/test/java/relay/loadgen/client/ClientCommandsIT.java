@@ -3,14 +3,20 @@ package relay.loadgen.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -229,6 +235,34 @@ class ClientCommandsIT {
         try (ClientRun client = ClientRun.start("studio", "--url", url("/nowhere"))) {
             assertEquals(1, client.awaitExit());
             assertTrue(client.stderr().contains("upgrade refused: HTTP/1.1 404"), client.stderr());
+        }
+    }
+
+    /** Ctrl-C (SIGINT) on a real client process: it closes its connection with 1001 and exits. */
+    @Test
+    void ctrlCClosesTheConnectionAndExits() throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process client = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                "relay.loadgen.client.ClientMain", "booth", "booth_9", "--url", url("/booth"))
+                .redirectErrorStream(true).start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> new BufferedReader(new InputStreamReader(client.getInputStream(),
+                StandardCharsets.UTF_8)).lines().forEach(lines::add));
+        try {
+            String line;
+            do {
+                line = lines.poll(ClientRun.TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } while (line != null && !line.startsWith("< {\"type\":\"registration_success\""));
+            assertTrue(line != null, "the booth client did not register: " + lines);
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(client.pid())).start().waitFor());
+            assertTrue(client.waitFor(ClientRun.TIMEOUT_MS, TimeUnit.MILLISECONDS), "client still running");
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ClientRun.TIMEOUT_MS);
+            while (server.metrics().closesByCode().getOrDefault(1001, 0L) != 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1L, server.metrics().closesByCode().getOrDefault(1001, 0L), "closes seen: " + server.metrics().closesByCode());
+        } finally {
+            client.destroyForcibly();
         }
     }
 }
