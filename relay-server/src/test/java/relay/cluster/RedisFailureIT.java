@@ -69,6 +69,42 @@ class RedisFailureIT {
     }
 
     @Test
+    void redisGoneLongerThanTheNodeTimeoutEndsCrossNodeSessionsWithTheirNoticesAndTheyResumeAfter() throws Exception {
+        try (relay.testing.TestCluster cluster = relay.testing.TestCluster.start(REDIS, 2);
+             TestClient server = TestClient.connect(cluster.node(0).uri("/carparty"))
+                     .sendJson("action", "login_server", "server_code", "R1")) {
+            await("R1 owned", () -> cluster.node(1).server().cluster().ownership().owner("carparty", "R1") != null);
+            TestClient phone = TestClient.connect(cluster.node(1).uri("/carparty"))
+                    .sendJson("action", "login_client", "server_code", "R1", "client_id", "p");
+            assertEquals(java.util.Map.of("action", "connect", "client_id", "p"), server.nextJson());
+
+            REDIS.kill();
+            phone.send("{\"lost\":true}"); // cannot cross: counted
+            phone.expectClose(1001); // after the node timeout its server counts as gone
+            assertEquals(java.util.Map.of("action", "disconnect", "client_id", "p"), server.nextJson(),
+                    "the server is told its remote client is gone");
+            assertTrue(cluster.node(1).server().metrics().cluster.dropsLinkDown.sum() >= 1);
+            try (TestClient local = TestClient.connect(cluster.node(0).uri("/carparty"))
+                    .sendJson("action", "login_client", "server_code", "R1", "client_id", "near")) {
+                assertEquals(java.util.Map.of("action", "connect", "client_id", "near"), server.nextJson(),
+                        "local traffic never stopped");
+            }
+            assertEquals(java.util.Map.of("action", "disconnect", "client_id", "near"), server.nextJson());
+
+            REDIS.restart(); // empty: leases are re-asserted from the nodes
+            cluster.awaitMesh();
+            await("R1 owned again", () -> cluster.node(0).server().cluster().self().equals(
+                    cluster.node(1).server().cluster().ownership().owner("carparty", "R1")));
+            try (TestClient again = TestClient.connect(cluster.node(1).uri("/carparty"))
+                    .sendJson("action", "login_client", "server_code", "R1", "client_id", "p2")) {
+                assertEquals(java.util.Map.of("action", "connect", "client_id", "p2"), server.nextJson());
+                again.sendJson("hi", 1);
+                assertEquals(java.util.Map.of("hi", 1L, "client_id", "p2"), server.nextJson());
+            }
+        }
+    }
+
+    @Test
     void aNodeStartsAndServesLocallyWithoutRedisThenJoinsWhenItAppears() throws Exception {
         REDIS.kill();
         try (TestServer a = TestServer.start(c -> c.withCluster(REDIS.cluster()));
