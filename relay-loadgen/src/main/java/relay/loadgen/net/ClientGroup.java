@@ -64,6 +64,15 @@ public final class ClientGroup implements AutoCloseable {
      * is returned when the handshake ends either way, so the listener is wrapped.
      */
     public WsConnection open(String path, WsListener listener) throws InterruptedException {
+        return open(remote, path, listener);
+    }
+
+    /** As {@link #open(String, WsListener)}, to another server (e.g. another node of a relay cluster). */
+    public WsConnection open(URI server, String path, WsListener listener) throws InterruptedException {
+        return open(new InetSocketAddress(server.getHost(), server.getPort() < 0 ? 80 : server.getPort()), path, listener);
+    }
+
+    private WsConnection open(InetSocketAddress remote, String path, WsListener listener) throws InterruptedException {
         pending.acquire();
         int index = connections.size();
         EventLoop loop = loops[next++ % loops.length];

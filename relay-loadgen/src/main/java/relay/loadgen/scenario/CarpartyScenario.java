@@ -44,6 +44,10 @@ public final class CarpartyScenario extends Scenario {
     @Option(names = "--path", defaultValue = "/carparty", description = "Path (peers route on any path; relay also binds / by first frame). Default: ${DEFAULT-VALUE}")
     String path;
 
+    @Option(names = "--client-url", description = "Clients connect here instead of --url: another node of a relay "
+            + "cluster, to measure across nodes (docs/cluster.md). Default: --url")
+    java.net.URI clientUrl;
+
     @Option(names = "--code-prefix", defaultValue = "lg", description = "server_code prefix (room r is <prefix><r>). Default: ${DEFAULT-VALUE}")
     String codePrefix;
 
@@ -214,7 +218,7 @@ public final class CarpartyScenario extends Scenario {
                 client.opened = clientsOpen;
                 client.broadcastSeries = run.log.index("broadcast");
                 client.targetedSeries = run.log.index("targeted");
-                WsConnection c = run.group.open(path, client);
+                WsConnection c = clientUrl == null ? run.group.open(path, client) : run.group.open(clientUrl, path, client);
                 c.attach(client);
                 clientConnections.add(c);
             }
