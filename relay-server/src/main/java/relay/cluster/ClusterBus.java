@@ -487,6 +487,7 @@ public final class ClusterBus implements AutoCloseable {
         }
         counters.peers = peers.size();
         counters.nodesLost.increment();
+        nodeChannels.remove(node); // a restarted process is a new node; don't keep every old one's name
         LOG.warning("Cluster node " + node.shortName() + " " + why + "; ending its sessions");
         for (Consumer<NodeId> listener : nodeDownListeners) {
             try {

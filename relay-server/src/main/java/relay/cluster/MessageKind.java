@@ -9,10 +9,8 @@ public enum MessageKind {
     HEARTBEAT(1),
     /** Control channel, on graceful shutdown: "origin is gone, end its sessions now". */
     NODE_LEAVING(2),
-    /** Control channel: key {@code kind:id} changed owner; payload is the new owner's id (empty: none). */
+    /** Control channel: key {@code kind:id} changed owner; payload {@code NODE:TOKEN}, or {@code -:TOKEN} when released. */
     OWNER_CHANGED(3),
-    /** Node channel: origin took over key {@code kind:id} from the addressee (newest wins). */
-    OWNER_TAKEN(4),
 
     /** Topic {@code broadcast:ROOM}: payload is one encoded WebSocket frame, delivered verbatim. */
     BROADCAST_FRAME(16),

@@ -132,7 +132,8 @@ class ClusterBusIT {
                 }
             }
             assertTrue(counters.dropsQueueFull.sum() > 0, "some dropped");
-            assertEquals(5_000, accepted + counters.dropsQueueFull.sum());
+            long dropped = counters.dropsQueueFull.sum(); // may include a heartbeat the keeper offered meanwhile
+            assertTrue(dropped >= 5_000 - accepted && dropped <= 5_000 - accepted + 2, accepted + " accepted, " + dropped + " dropped");
         }
     }
 }
