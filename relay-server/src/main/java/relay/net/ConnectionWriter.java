@@ -22,6 +22,7 @@ import relay.metrics.Metrics;
 final class ConnectionWriter implements Runnable {
     private static final VarHandle WAKE;
     private static final VarHandle QUEUED_BYTES;
+    private static final VarHandle QUEUED_MESSAGES;
     private static final VarHandle PONG;
     private static final VarHandle PING;
 
@@ -30,6 +31,7 @@ final class ConnectionWriter implements Runnable {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             WAKE = lookup.findVarHandle(ConnectionWriter.class, "wake", int.class);
             QUEUED_BYTES = lookup.findVarHandle(ConnectionWriter.class, "queuedBytes", long.class);
+            QUEUED_MESSAGES = lookup.findVarHandle(ConnectionWriter.class, "queuedMessages", int.class);
             PONG = lookup.findVarHandle(ConnectionWriter.class, "pendingPong", byte[].class);
             PING = lookup.findVarHandle(ConnectionWriter.class, "pendingPing", byte[].class);
         } catch (ReflectiveOperationException e) {
@@ -39,6 +41,7 @@ final class ConnectionWriter implements Runnable {
 
     private final SocketChannel channel;
     private final MpscChunkedArrayQueue<byte[]> data;
+    private final int maxMessages;
     private final long maxQueuedBytes;
     private final WriteBufferPool buffers;
     private final Metrics metrics;
@@ -50,6 +53,8 @@ final class ConnectionWriter implements Runnable {
     private volatile int wake;
     @SuppressWarnings("unused") // accessed through QUEUED_BYTES
     private volatile long queuedBytes;
+    @SuppressWarnings("unused") // accessed through QUEUED_MESSAGES
+    private volatile int queuedMessages;
     @SuppressWarnings("unused") // accessed through PONG
     private volatile byte[] pendingPong;
     @SuppressWarnings("unused") // accessed through PING
@@ -61,8 +66,10 @@ final class ConnectionWriter implements Runnable {
     ConnectionWriter(SocketChannel channel, int maxMessages, long maxQueuedBytes, WriteBufferPool buffers,
                      Metrics metrics, Runnable onWriteFailure, Runnable onCloseWritten) {
         this.channel = channel;
-        // Starts with a small chunk so that idle connections stay small; grows up to the bound.
+        // Starts with a small chunk so that idle connections stay small; grows up to the bound. JCTools rounds
+        // the capacity up to a power of two, so the exact message bound is kept by queuedMessages instead.
         this.data = new MpscChunkedArrayQueue<>(8, Math.max(16, maxMessages));
+        this.maxMessages = maxMessages;
         this.maxQueuedBytes = maxQueuedBytes;
         this.buffers = buffers;
         this.metrics = metrics;
@@ -77,9 +84,11 @@ final class ConnectionWriter implements Runnable {
 
     /** Queues a data frame; false when the queue is over its message or byte bound (the caller closes with 1013). */
     boolean offer(byte[] frame) {
-        long after = (long) QUEUED_BYTES.getAndAdd(this, (long) frame.length) + frame.length;
-        if (after > maxQueuedBytes || !data.offer(frame)) {
+        long bytesAfter = (long) QUEUED_BYTES.getAndAdd(this, (long) frame.length) + frame.length;
+        int messagesAfter = (int) QUEUED_MESSAGES.getAndAdd(this, 1) + 1;
+        if (bytesAfter > maxQueuedBytes || messagesAfter > maxMessages || !data.offer(frame)) {
             QUEUED_BYTES.getAndAdd(this, (long) -frame.length);
+            QUEUED_MESSAGES.getAndAdd(this, -1);
             return false;
         }
         wakeUp();
@@ -162,6 +171,7 @@ final class ConnectionWriter implements Runnable {
         ByteBuffer out = buffers.acquire();
         try {
             long dataBytes = 0;
+            int dataFrames = 0;
             long directBytes = 0;
             int frames = 0;
             byte[] control = (byte[]) PONG.getAndSet(this, null);
@@ -176,10 +186,16 @@ final class ConnectionWriter implements Runnable {
             }
             byte[] close = pendingClose;
             if (close != null && discardData) {
-                while (data.relaxedPoll() != null) {
-                    // dropped: the peer is failing or gone, these frames can no longer be delivered in order
+                // dropped: the peer is too slow, these frames can no longer be delivered in order
+                long droppedBytes = 0;
+                int dropped = 0;
+                byte[] f;
+                while ((f = data.relaxedPoll()) != null) {
+                    droppedBytes += f.length;
+                    dropped++;
                 }
-                QUEUED_BYTES.setVolatile(this, 0L);
+                QUEUED_BYTES.getAndAdd(this, -droppedBytes);
+                QUEUED_MESSAGES.getAndAdd(this, -dropped);
             }
             byte[] frame;
             while ((frame = data.relaxedPeek()) != null) {
@@ -190,6 +206,7 @@ final class ConnectionWriter implements Runnable {
                     data.relaxedPoll();
                     writeFully(ByteBuffer.wrap(frame));
                     dataBytes += frame.length;
+                    dataFrames++;
                     directBytes += frame.length;
                     frames++;
                     continue;
@@ -197,6 +214,7 @@ final class ConnectionWriter implements Runnable {
                 out.put(frame);
                 data.relaxedPoll();
                 dataBytes += frame.length;
+                dataFrames++;
                 frames++;
             }
             boolean closing = close != null && data.isEmpty() && out.remaining() >= close.length;
@@ -207,8 +225,9 @@ final class ConnectionWriter implements Runnable {
             out.flip();
             int batchBytes = out.remaining();
             writeFully(out);
-            if (dataBytes > 0) {
+            if (dataFrames > 0) {
                 QUEUED_BYTES.getAndAdd(this, -dataBytes);
+                QUEUED_MESSAGES.getAndAdd(this, -dataFrames);
             }
             metrics.framesOut.add(frames);
             metrics.bytesOut.add(batchBytes + directBytes);

@@ -1,0 +1,81 @@
+package relay.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import relay.metrics.Metrics;
+import relay.ws.FrameWriter;
+import relay.ws.Opcode;
+
+/** The outbound queue's bounds and write order, on a writer whose thread is started only when the test wants. */
+@Timeout(20)
+class ConnectionWriterTest {
+    static final Runnable NOTHING = () -> { };
+
+    static ConnectionWriter writer(SocketChannel channel, int maxMessages, long maxBytes) {
+        return new ConnectionWriter(channel, maxMessages, maxBytes, new WriteBufferPool(1024, 4), new Metrics(), NOTHING, NOTHING);
+    }
+
+    @ParameterizedTest(name = "exactly {0} messages are queued, not a power of two more")
+    @ValueSource(ints = {1, 5, 20, 100, 4097})
+    void boundsTheQueueAtExactlyTheConfiguredNumberOfMessages(int max) throws Exception {
+        ConnectionWriter w = writer(SocketChannel.open(), max, Long.MAX_VALUE);
+        byte[] frame = FrameWriter.encodeText("x");
+        for (int i = 0; i < max; i++) {
+            assertTrue(w.offer(frame), "message " + (i + 1));
+        }
+        assertFalse(w.offer(frame), "one over the bound");
+        assertEquals((long) max * frame.length, w.queuedBytes());
+    }
+
+    @Test
+    void boundsTheQueueInBytes() throws Exception {
+        ConnectionWriter w = writer(SocketChannel.open(), 1000, 100);
+        byte[] frame = FrameWriter.encode(Opcode.BINARY, new byte[48]); // 50 bytes
+        assertTrue(w.offer(frame));
+        assertTrue(w.offer(frame));
+        assertFalse(w.offer(frame));
+        assertEquals(100, w.queuedBytes());
+        assertFalse(w.offer(FrameWriter.encode(Opcode.BINARY, new byte[0])), "a 2-byte frame does not fit either");
+    }
+
+    @Test
+    void writesPongAheadOfDataAndTheCloseLastThenFreesTheBounds() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
+             SocketChannel channel = listener.accept()) {
+            ConnectionWriter w = writer(channel, 3, 1 << 20);
+            byte[] a = FrameWriter.encodeText("a");
+            byte[] b = FrameWriter.encode(Opcode.BINARY, new byte[5000]); // larger than the 1 KiB batch buffer
+            byte[] pong = FrameWriter.encode(Opcode.PONG, new byte[] {7});
+            byte[] close = FrameWriter.encodeClose(1000, "");
+            assertTrue(w.offer(a));
+            assertTrue(w.offer(b));
+            w.offerPong(pong);
+            w.offerClose(close, false);
+            w.start(Thread.ofVirtual().unstarted(w));
+            InputStream in = peer.getInputStream();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            in.transferTo(got); // until the writer's FIN after the Close
+            ByteArrayOutputStream expected = new ByteArrayOutputStream();
+            expected.writeBytes(pong);
+            expected.writeBytes(a);
+            expected.writeBytes(b);
+            expected.writeBytes(close);
+            assertArrayEquals(expected.toByteArray(), got.toByteArray());
+            assertEquals(0, w.queuedBytes());
+        }
+    }
+}
