@@ -246,6 +246,10 @@ public final class ClusterBus implements AutoCloseable {
                     publisherUp = true;
                     linkChanged();
                 } catch (JedisException e) {
+                    if (backoffMs == MIN_BACKOFF_MS && !closed) {
+                        LOG.warning("Cannot reach Redis at " + link.address() + " (" + e.getMessage()
+                                + "); serving local traffic, retrying every " + MAX_BACKOFF_MS + " ms at most");
+                    }
                     publisherUp = false;
                     linkChanged();
                     dropQueued();

@@ -52,4 +52,14 @@ class MainTest {
         assertEquals(java.nio.file.Path.of("/etc/relay/tokens"), config.studioTokens());
         assertEquals(400, config.studioIdleWindowMs());
     }
+
+    @Test
+    void clusterIsOffUnlessGivenARedisUri() {
+        assertEquals(null, parse().cluster());
+        relay.config.ClusterConfig cluster = parse("--cluster", "redis://10.0.0.5:6380").cluster();
+        assertEquals(java.net.URI.create("redis://10.0.0.5:6380"), cluster.redis());
+        assertEquals(relay.config.ClusterConfig.DEFAULT_LEASE_MS, cluster.leaseMs());
+        assertThrows(IllegalArgumentException.class, () -> parse("--cluster", "http://10.0.0.5:6380"));
+        assertThrows(IllegalArgumentException.class, () -> parse("--cluster", "10.0.0.5:6380"));
+    }
 }
