@@ -66,7 +66,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--outbound-max-bytes", description = "Bytes queued per peer before it is closed with 1013 (default: ${DEFAULT-VALUE}).")
     long outboundMaxBytes = Limits.DEFAULT_OUTBOUND_MAX_BYTES;
 
-    @Option(names = "--read-buffer-bytes", description = "Socket read size per connection (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--read-buffer-bytes", description = "Largest socket read per connection; buffers start at 512 bytes and grow to it under bulk traffic (default: ${DEFAULT-VALUE}).")
     int readBufferBytes = Limits.DEFAULT_READ_BUFFER_BYTES;
 
     @Option(names = "--max-connections", description = "Open sockets in all; more get 503 (default: ${DEFAULT-VALUE}).")

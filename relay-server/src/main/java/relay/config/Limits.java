@@ -31,8 +31,11 @@ public record Limits(
     public static final int DEFAULT_OUTBOUND_MAX_MESSAGES = 4096;
     /** Bytes queued for one peer before it counts as too slow (4 MiB: four maximum-size messages). */
     public static final long DEFAULT_OUTBOUND_MAX_BYTES = 4L << 20;
-    /** Socket read size; larger frames stream through it, so it bounds idle memory, not message size. */
-    public static final int DEFAULT_READ_BUFFER_BYTES = 4096;
+    /**
+     * Largest socket read: a connection reads into 512 bytes and doubles up to this while reads fill its
+     * buffer (bulk traffic), so it bounds the read size, not idle memory and not message size.
+     */
+    public static final int DEFAULT_READ_BUFFER_BYTES = 64 * 1024;
 
     public static Limits defaults() {
         return new Limits(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_HEADER_BYTES, DEFAULT_HANDSHAKE_TIMEOUT_MS,

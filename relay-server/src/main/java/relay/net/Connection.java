@@ -180,7 +180,7 @@ public final class Connection {
     }
 
     void opened(HttpRequest upgradeRequest, Endpoint first) {
-        request = upgradeRequest;
+        request = upgradeRequest.withoutHeaders(); // endpoints read path and query; headers are not kept per connection
         endpoint = first;
         counters = context.metrics().countersFor(first);
         counters.open.increment();
@@ -191,8 +191,8 @@ public final class Connection {
     }
 
     /** Starts writing queued frames; called once the 101 response is on the wire. */
-    void startWriter(Thread writerThread) {
-        writer.start(writerThread);
+    void startWriter() {
+        writer.start();
     }
 
     /** The counters of the protocol this connection is bound to. */

@@ -40,9 +40,16 @@ final class ConnectionReader implements Runnable, MessageHandler {
     private final NanoClock clock;
     private TokenBucket messageRate;
     private TokenBucket byteRate;
+    /** First read buffer: enough for the small frames of all five protocols; grows for bulk traffic. */
+    static final int INITIAL_READ_BYTES = 512;
+    /** First request-head buffer: a browser's upgrade request is 400-700 bytes. */
+    static final int INITIAL_HEAD_BYTES = 1024;
+
     private FrameReader frames;
     /** The method of the request being answered (HEAD gets no body); null before parsing. */
     private String lastMethod;
+    /** Bytes read into the head buffer: the request head and whatever the client sent right behind it. */
+    private int headLength;
     /** After a Close was received, or the connection failed: read only to notice the peer's FIN. */
     private boolean discarding;
 
@@ -57,11 +64,11 @@ final class ConnectionReader implements Runnable, MessageHandler {
     @Override
     public void run() {
         try {
-            byte[] head = new byte[limits.maxHeaderBytes()];
-            int headLength = readHead(head);
-            if (headLength < 0) {
+            byte[] head = readHead();
+            if (head == null) {
                 return;
             }
+            int headLength = this.headLength;
             int end = HttpRequestParser.findEnd(head, headLength);
             if (!upgrade(head, end)) {
                 return;
@@ -75,7 +82,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
             if (admission.maxBytesPerSecond() > 0) {
                 byteRate = new TokenBucket(admission.maxBytesPerSecond(), now);
             }
-            byte[] buffer = new byte[limits.readBufferBytes()];
+            byte[] buffer = new byte[Math.min(INITIAL_READ_BYTES, limits.readBufferBytes())];
             int carried = 0;
             if (headLength > end) {
                 // A client may send its first frames right behind the request.
@@ -93,26 +100,38 @@ final class ConnectionReader implements Runnable, MessageHandler {
         }
     }
 
-    /** Reads until the request head is complete; returns its length, or -1 after answering an error. */
-    private int readHead(byte[] head) throws IOException {
+    /**
+     * Reads until the request head is complete; returns the bytes read so far (head plus anything behind it,
+     * {@link #headLength} of them), or null after answering an error. The buffer starts small and doubles up
+     * to the header limit, so that a typical 300-byte upgrade costs one small array.
+     */
+    private byte[] readHead() throws IOException {
         SocketChannel channel = connection.channel();
+        byte[] head = new byte[Math.min(INITIAL_HEAD_BYTES, limits.maxHeaderBytes())];
         ByteBuffer in = ByteBuffer.wrap(head);
         int scanned = 0;
         while (true) {
             int n = channel.read(in);
             if (n < 0) {
-                return -1;
+                return null;
             }
+            // only the new bytes (and the three before them, for a CRLFCRLF split across reads) are scanned
             if (HttpRequestParser.findEnd(head, scanned - 3, in.position()) >= 0) {
-                return in.position();
+                headLength = in.position();
+                return head;
             }
             scanned = in.position();
-            if (scanned == head.length) {
-                respond(HttpResponse.text(431, "request head larger than " + head.length + " bytes"), "head too large");
-                return -1;
+            if (!in.hasRemaining()) {
+                if (head.length >= limits.maxHeaderBytes()) {
+                    respond(HttpResponse.text(431, "request head larger than " + head.length + " bytes"), "head too large");
+                    return null;
+                }
+                head = java.util.Arrays.copyOf(head, Math.min(head.length * 2, limits.maxHeaderBytes()));
+                in = ByteBuffer.wrap(head).position(in.position());
             }
         }
     }
+
 
     /** Routes the request; returns true once the connection is a WebSocket. */
     private boolean upgrade(byte[] head, int end) throws IOException {
@@ -146,7 +165,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
             connection.opened(request, endpoint);
             endpoint.onOpen(connection);
             writeFully(ByteBuffer.wrap(Handshake.switchingProtocols(accept)));
-            connection.startWriter(Thread.ofVirtual().unstarted(connection.writer()));
+            connection.startWriter();
             LOG.log(Level.FINE, () -> "Connection " + connection + " upgraded on " + request.path());
             return true;
         } catch (HttpException e) {
@@ -155,8 +174,15 @@ final class ConnectionReader implements Runnable, MessageHandler {
         }
     }
 
-    private void readFrames(byte[] buffer, int carried) throws IOException {
+    /**
+     * The read loop. The buffer starts at {@link #INITIAL_READ_BYTES} and doubles (up to the configured read
+     * size) whenever a read fills it, so bulk traffic reads in large gulps; once traffic is small again it
+     * goes back to the small buffer, so idle connections hold little (frames larger than the buffer stream
+     * through it into the message assembler either way).
+     */
+    private void readFrames(byte[] initial, int carried) throws IOException {
         SocketChannel channel = connection.channel();
+        byte[] buffer = initial;
         ByteBuffer in = ByteBuffer.wrap(buffer);
         in.position(carried);
         int end = carried;
@@ -165,6 +191,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
             if (n < 0) {
                 return;
             }
+            boolean filled = !in.hasRemaining();
             connection.lastReadAtNs = connection.context().clock().nanoTime();
             connection.pingSentAtNs = 0;
             end += n;
@@ -175,7 +202,15 @@ final class ConnectionReader implements Runnable, MessageHandler {
             }
             int consumed = decode(buffer, 0, end);
             int rest = end - consumed;
-            if (rest > 0 && consumed > 0) {
+            if (filled && buffer.length < limits.readBufferBytes()) {
+                byte[] larger = new byte[Math.min(buffer.length * 2, limits.readBufferBytes())];
+                System.arraycopy(buffer, consumed, larger, 0, rest);
+                buffer = larger;
+                in = ByteBuffer.wrap(buffer);
+            } else if (n < INITIAL_READ_BYTES && rest == 0 && buffer.length > INITIAL_READ_BYTES) {
+                buffer = new byte[INITIAL_READ_BYTES];
+                in = ByteBuffer.wrap(buffer);
+            } else if (rest > 0 && consumed > 0) {
                 System.arraycopy(buffer, consumed, buffer, 0, rest);
             }
             end = rest;

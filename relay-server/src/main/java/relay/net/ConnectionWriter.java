@@ -20,7 +20,13 @@ import relay.metrics.Metrics;
  * a Close.
  */
 final class ConnectionWriter implements Runnable {
+    /** A writer with nothing to do for this long ends its thread; the next frame starts a new one. */
+    static final long IDLE_EXIT_NS = 2_000_000_000L;
     private static final VarHandle WAKE;
+    private static final VarHandle RUNNING;
+    private static final VarHandle DATA;
+    /** Stands in for a queue never created; only ever read (an empty MPSC queue's consumer side writes nothing). */
+    private static final MpscChunkedArrayQueue<byte[]> NO_DATA = new MpscChunkedArrayQueue<>(2, 4);
     private static final VarHandle QUEUED_BYTES;
     private static final VarHandle QUEUED_MESSAGES;
     private static final VarHandle PONG;
@@ -30,6 +36,8 @@ final class ConnectionWriter implements Runnable {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             WAKE = lookup.findVarHandle(ConnectionWriter.class, "wake", int.class);
+            RUNNING = lookup.findVarHandle(ConnectionWriter.class, "running", int.class);
+            DATA = lookup.findVarHandle(ConnectionWriter.class, "data", MpscChunkedArrayQueue.class);
             QUEUED_BYTES = lookup.findVarHandle(ConnectionWriter.class, "queuedBytes", long.class);
             QUEUED_MESSAGES = lookup.findVarHandle(ConnectionWriter.class, "queuedMessages", int.class);
             PONG = lookup.findVarHandle(ConnectionWriter.class, "pendingPong", byte[].class);
@@ -40,7 +48,8 @@ final class ConnectionWriter implements Runnable {
     }
 
     private final SocketChannel channel;
-    private final MpscChunkedArrayQueue<byte[]> data;
+    /** Created by the first data frame: a connection that is never sent to keeps no queue (about 600 bytes). */
+    private volatile MpscChunkedArrayQueue<byte[]> data;
     private final int maxMessages;
     private final long maxQueuedBytes;
     private final WriteBufferPool buffers;
@@ -49,8 +58,12 @@ final class ConnectionWriter implements Runnable {
     private final Runnable onCloseWritten;
 
     private volatile Thread thread;
-    @SuppressWarnings("unused") // accessed through WAKE
+    /** False until the 101 is written: frames queued before then wait for {@link #start}. */
+    private volatile boolean enabled;
+    @SuppressWarnings("unused") // accessed through WAKE: 1 while a wake-up is pending
     private volatile int wake;
+    @SuppressWarnings("unused") // accessed through RUNNING: 1 while a writer thread exists
+    private volatile int running;
     @SuppressWarnings("unused") // accessed through QUEUED_BYTES
     private volatile long queuedBytes;
     @SuppressWarnings("unused") // accessed through QUEUED_MESSAGES
@@ -66,9 +79,8 @@ final class ConnectionWriter implements Runnable {
     ConnectionWriter(SocketChannel channel, int maxMessages, long maxQueuedBytes, WriteBufferPool buffers,
                      Metrics metrics, Runnable onWriteFailure, Runnable onCloseWritten) {
         this.channel = channel;
-        // Starts with a small chunk so that idle connections stay small; grows up to the bound. JCTools rounds
-        // the capacity up to a power of two, so the exact message bound is kept by queuedMessages instead.
-        this.data = new MpscChunkedArrayQueue<>(8, Math.max(16, maxMessages));
+        // JCTools rounds a queue's capacity up to a power of two (at least 16), so the exact message bound is
+        // kept by queuedMessages; the queue itself is created by the first frame (see queue()).
         this.maxMessages = maxMessages;
         this.maxQueuedBytes = maxQueuedBytes;
         this.buffers = buffers;
@@ -77,16 +89,25 @@ final class ConnectionWriter implements Runnable {
         this.onCloseWritten = onCloseWritten;
     }
 
-    void start(Thread writerThread) {
-        thread = writerThread;
-        writerThread.start();
+    /** Allows writing (the 101 is out) and starts the first writer thread, which sends anything queued. */
+    void start() {
+        enabled = true;
+        if (RUNNING.compareAndSet(this, 0, 1)) {
+            spawn();
+        }
+    }
+
+    private void spawn() {
+        Thread t = Thread.ofVirtual().unstarted(this);
+        thread = t;
+        t.start();
     }
 
     /** Queues a data frame; false when the queue is over its message or byte bound (the caller closes with 1013). */
     boolean offer(byte[] frame) {
         long bytesAfter = (long) QUEUED_BYTES.getAndAdd(this, (long) frame.length) + frame.length;
         int messagesAfter = (int) QUEUED_MESSAGES.getAndAdd(this, 1) + 1;
-        if (bytesAfter > maxQueuedBytes || messagesAfter > maxMessages || !data.offer(frame)) {
+        if (bytesAfter > maxQueuedBytes || messagesAfter > maxMessages || !queue().offer(frame)) {
             QUEUED_BYTES.getAndAdd(this, (long) -frame.length);
             QUEUED_MESSAGES.getAndAdd(this, -1);
             return false;
@@ -128,28 +149,68 @@ final class ConnectionWriter implements Runnable {
         }
     }
 
+    /**
+     * Makes sure a writer will see what was just queued: unparks the writer thread, or starts one if the
+     * last one ended while idle. Only the caller that turns the pending flag on does anything.
+     */
     private void wakeUp() {
-        if ((int) WAKE.getAndSet(this, 1) == 0) {
+        if ((int) WAKE.getAndSet(this, 1) != 0 || !enabled) {
+            return;
+        }
+        if ((int) RUNNING.getVolatile(this) == 1) {
             Thread t = thread;
             if (t != null) {
                 LockSupport.unpark(t);
             }
+        } else if (RUNNING.compareAndSet(this, 0, 1)) {
+            spawn();
         }
     }
 
-    private boolean hasWork() {
-        return PONG.getVolatile(this) != null || PING.getVolatile(this) != null || pendingClose != null || !data.isEmpty();
+    private MpscChunkedArrayQueue<byte[]> queue() {
+        MpscChunkedArrayQueue<byte[]> q = data;
+        if (q == null) {
+            // Starts with a small chunk so that lightly used connections stay small; grows up to the bound.
+            MpscChunkedArrayQueue<byte[]> created = new MpscChunkedArrayQueue<>(8, Math.max(16, maxMessages));
+            q = DATA.compareAndSet(this, null, created) ? created : data;
+        }
+        return q;
     }
 
+    private boolean hasData() {
+        MpscChunkedArrayQueue<byte[]> q = data;
+        return q != null && !q.isEmpty();
+    }
+
+    private boolean hasWork() {
+        return PONG.getVolatile(this) != null || PING.getVolatile(this) != null || pendingClose != null || hasData();
+    }
+
+    /**
+     * The writer thread: writes batches while there is work, parks when there is none, and ends after
+     * {@link #IDLE_EXIT_NS} without work so that an idle connection keeps no writer thread (its stack is a
+     * good part of an idle connection's memory). A producer that races with the exit either sees the thread
+     * still running (and the thread sees its frame) or starts a new one.
+     */
     @Override
     public void run() {
         try {
             while (!stopped) {
                 if (!hasWork()) {
                     WAKE.setVolatile(this, 0);
-                    if (!hasWork() && !stopped) {
-                        LockSupport.park(this);
+                    if (hasWork() || stopped) {
+                        continue;
                     }
+                    LockSupport.parkNanos(this, IDLE_EXIT_NS);
+                    if (hasWork() || stopped || (int) WAKE.getVolatile(this) != 0) {
+                        continue;
+                    }
+                    thread = null; // let the finished thread go; a producer that sees null starts or finds work
+                    RUNNING.setVolatile(this, 0);
+                    if (!hasWork() || !RUNNING.compareAndSet(this, 0, 1)) {
+                        return; // idle: the next wake-up starts a new thread
+                    }
+                    thread = Thread.currentThread();
                     continue;
                 }
                 if (writeBatch()) {
@@ -185,6 +246,10 @@ final class ConnectionWriter implements Runnable {
                 frames++;
             }
             byte[] close = pendingClose;
+            MpscChunkedArrayQueue<byte[]> data = this.data;
+            if (data == null) {
+                data = NO_DATA; // nothing was ever queued; do not create a queue just to find it empty
+            }
             if (close != null && discardData) {
                 // dropped: the peer is too slow, these frames can no longer be delivered in order
                 long droppedBytes = 0;

@@ -10,6 +10,11 @@ import java.util.Map;
  */
 public record HttpRequest(String method, String target, String version, Map<String, List<String>> headers) {
 
+    /** The same request line without headers, to keep per connection after the upgrade (path and query only). */
+    public HttpRequest withoutHeaders() {
+        return new HttpRequest(method, target, version, Map.of());
+    }
+
     public String path() {
         int q = target.indexOf('?');
         return q < 0 ? target : target.substring(0, q);
