@@ -65,7 +65,7 @@ class ConnectionWriterTest {
             assertTrue(w.offer(b));
             w.offerPong(pong);
             w.offerClose(close, false);
-            w.start(Thread.ofVirtual().unstarted(w));
+            w.start();
             InputStream in = peer.getInputStream();
             ByteArrayOutputStream got = new ByteArrayOutputStream();
             in.transferTo(got); // until the writer's FIN after the Close
