@@ -141,6 +141,11 @@ final class ConnectionWriter implements Runnable {
         return (long) QUEUED_BYTES.getVolatile(this);
     }
 
+    /** Whether a writer thread exists right now (it ends after {@link #IDLE_EXIT_NS} idle); for tests. */
+    boolean hasThread() {
+        return (int) RUNNING.getVolatile(this) == 1;
+    }
+
     void stop() {
         stopped = true;
         Thread t = thread;

@@ -52,6 +52,30 @@ class ConnectionWriterTest {
     }
 
     @Test
+    void anIdleWriterEndsItsThreadAndTheNextFrameOrPingStartsANewOne() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
+             SocketChannel channel = listener.accept()) {
+            peer.setSoTimeout(5_000);
+            InputStream in = peer.getInputStream();
+            ConnectionWriter w = writer(channel, 16, 1 << 20);
+            w.start();
+            byte[] first = FrameWriter.encodeText("first");
+            assertTrue(w.offer(first));
+            assertArrayEquals(first, in.readNBytes(first.length));
+            relay.testing.TestClient.await("the idle writer thread ends", () -> !w.hasThread());
+            byte[] second = FrameWriter.encodeText("second");
+            assertTrue(w.offer(second));
+            assertArrayEquals(second, in.readNBytes(second.length), "a new thread writes the next frame");
+            relay.testing.TestClient.await("idle again", () -> !w.hasThread());
+            byte[] ping = FrameWriter.encode(Opcode.PING, new byte[0]);
+            w.offerPing(ping);
+            assertArrayEquals(ping, in.readNBytes(ping.length), "the sweeper's ping also wakes it");
+            w.stop();
+        }
+    }
+
+    @Test
     void writesPongAheadOfDataAndTheCloseLastThenFreesTheBounds() throws Exception {
         try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
              Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
