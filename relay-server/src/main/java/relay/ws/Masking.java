@@ -13,7 +13,13 @@ import java.nio.ByteOrder;
  * The mask key is the four key bytes as a big-endian int, as they appear on the wire.
  */
 public final class Masking {
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    /**
+     * Words are loaded in the platform's own byte order: XOR is byte-wise, so only the key's layout in the
+     * word has to match memory order, and a big-endian view would cost two byte swaps per word for nothing
+     * (2-3x slower on x86; docs/performance.md, MaskingBenchmark).
+     */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private Masking() {}
 
@@ -24,7 +30,9 @@ public final class Masking {
      */
     public static int apply(byte[] bytes, int offset, int length, int maskKey, int keyIndex) {
         int rotated = Integer.rotateLeft(maskKey, (keyIndex & 3) * 8);
-        long wide = ((long) rotated << 32) | (rotated & 0xFFFFFFFFL);
+        // the key octets in memory order: octet 0 is the low byte of a little-endian word
+        int inMemoryOrder = LITTLE_ENDIAN ? Integer.reverseBytes(rotated) : rotated;
+        long wide = ((long) inMemoryOrder << 32) | (inMemoryOrder & 0xFFFFFFFFL);
         int i = offset;
         int end = offset + length;
         for (; i + 8 <= end; i += 8) {

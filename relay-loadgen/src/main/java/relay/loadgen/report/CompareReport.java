@@ -101,7 +101,7 @@ public final class CompareReport {
               var NS = 'http://www.w3.org/2000/svg';
               var COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
               var data = JSON.parse(document.getElementById('data').textContent);
-              var W = 900, H = 420, L = 70, R = 20, T = 20, B = 50;
+              var W = 900, H = 420, L = 70, R = 45, T = 20, B = 50;
               function el(name, attrs, parent) {
                 var e = document.createElementNS(NS, name);
                 for (var k in attrs) e.setAttribute(k, attrs[k]);

@@ -92,7 +92,9 @@ public record RunSummary(String label, String configJson, Map<String, Series> se
     public String table() {
         List<String[]> rows = new ArrayList<>();
         for (Series s : series.values()) {
-            rows.add(row(s.name(), s));
+            if (s.histogram().getTotalCount() > 0) { // e.g. carparty's targeted series when no share is targeted
+                rows.add(row(s.name(), s));
+            }
         }
         return formatTable("series", rows);
     }
