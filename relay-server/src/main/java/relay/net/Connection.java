@@ -71,7 +71,10 @@ public final class Connection {
         return listener;
     }
 
-    /** The upgrade request (path, query, headers); null during the handshake. */
+    /**
+     * The upgrade request's method, path and query (its headers are not kept after the upgrade); null during
+     * the handshake.
+     */
     public HttpRequest request() {
         return request;
     }
