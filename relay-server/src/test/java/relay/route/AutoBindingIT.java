@@ -83,11 +83,32 @@ class AutoBindingIT {
 
     @Test
     void aSlowClientOfAnotherSeedIsBoundByItsFrameEvenAfterTheWelcome() throws Exception {
-        try (TestServer server = TestServer.start(c -> c.withStudio(null, 50));
-                TestClient slow = TestClient.connect(server.uri("/"))) {
-            assertEquals(WELCOME, slow.nextJson());
-            slow.sendJson("type", "register", "client_id", "pc");
-            assertEquals(Map.of("type", "registered", "client_id", "pc", "room_id", "default", "peers", List.of()), slow.nextJson());
+        try (TestServer server = TestServer.start(c -> c.withStudio(null, 50))) {
+            try (TestClient slow = TestClient.connect(server.uri("/"))) { // seed 004
+                assertEquals(WELCOME, slow.nextJson());
+                slow.sendJson("type", "register", "client_id", "pc");
+                assertEquals(Map.of("type", "registered", "client_id", "pc", "room_id", "default", "peers", List.of()), slow.nextJson());
+            }
+            try (TestClient slow = TestClient.connect(server.uri("/"))) { // seed 000
+                assertEquals(WELCOME, slow.nextJson());
+                slow.sendJson("type", "register_booth", "booth_id", "booth_001");
+                assertEquals("registration_success", slow.nextJson().get("type"));
+            }
+            // seed 003 shares port 8080 with seed 001: a slow game server and a slow player still meet
+            try (TestClient game = TestClient.connect(server.uri("/")); TestClient player = TestClient.connect(server.uri("/"))) {
+                assertEquals(WELCOME, game.nextJson());
+                assertEquals(WELCOME, player.nextJson());
+                game.sendJson("action", "login_server", "server_code", "SNEK");
+                game.expectNothing(100);
+                player.sendJson("action", "login_client", "server_code", "SNEK", "client_id", "467123746");
+                assertEquals(Map.of("action", "connect", "client_id", "467123746"), game.nextJson());
+            }
+            // while a greeted client whose first frame is no other seed's is studio's, as rule 4 says
+            try (TestClient studio = TestClient.connect(server.uri("/"))) {
+                assertEquals(WELCOME, studio.nextJson());
+                studio.sendJson("id", "ARO-001_dealerPC", "token", "MY_TOKEN");
+                assertEquals("ARO-001", studio.nextJson().get("TABLE_ID"));
+            }
         }
     }
 

@@ -30,6 +30,11 @@ class BindingRulesTest {
             {"action":"login_client"}                                        | carparty
             {"id":"","token":""}                                             | studio
             {"id":null,"token":null}                                         | studio
+            # conflicts 000 vs 004 (both on 8765): the type alone decides, whatever the other fields
+            {"type":"register","booth_id":"booth_001"}                       | signaling
+            {"type":"register_booth","client_id":"pc","room_id":"r"}         | booth
+            {"type":"relay_message","target_id":"x","sdp":{}}                | booth
+            {"type":"offer","data":{"message":"hi"}}                         | signaling
             # conflicts 000/004 vs 001: type decides before id and token
             {"type":"ping","id":"ARO-001_x","token":"t"}                     | booth
             {"type":"register","id":"ARO-001_x","token":"t"}                 | signaling
