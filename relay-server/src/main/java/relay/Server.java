@@ -33,7 +33,7 @@ import relay.proto.studio.StudioApi;
 import relay.proto.studio.StudioCluster;
 import relay.proto.studio.StudioEndpoint;
 import relay.proto.studio.StudioTables;
-import relay.proto.studio.StudioTokens;
+import relay.proto.studio.StudioTokenFile;
 import relay.route.AutoBinder;
 import relay.route.ProtocolRouter;
 import relay.ws.CloseCode;
@@ -83,7 +83,7 @@ public final class Server implements AutoCloseable {
         http.exact("/metrics", r -> metricsPage.render());
         // Protocols register their endpoint under their protocols.md name and their HTTP routes here.
         StudioTables studioTables = new StudioTables(Clock.systemDefaultZone());
-        protocols.put("studio", new StudioEndpoint(studioTables, StudioTokens.loadOrWarn(config.studioTokens()), metrics));
+        protocols.put("studio", new StudioEndpoint(studioTables, StudioTokenFile.openOrWarn(config.studioTokens()), metrics));
         new StudioApi(studioTables).register(http);
         if (cluster != null) {
             new StudioCluster(cluster, studioTables);

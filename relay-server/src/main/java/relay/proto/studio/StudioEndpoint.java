@@ -33,14 +33,14 @@ public final class StudioEndpoint implements GreetingEndpoint {
     private static final byte[] NOT_AN_OBJECT_FRAME = FrameWriter.encodeText("{\"error\":\"Update must be a JSON object\"}");
 
     private final StudioTables tables;
-    private final StudioTokens tokens;
+    private final StudioTokenFile tokens;
     private final Metrics metrics;
 
     /**
-     * @param tokens the token file's entries, or null to accept any non-empty token (the original's behaviour;
-     *     the caller warns at start-up)
+     * @param tokens the token file, or null to accept any non-empty token (the original's behaviour; the
+     *     caller warns at start-up)
      */
-    public StudioEndpoint(StudioTables tables, StudioTokens tokens, Metrics metrics) {
+    public StudioEndpoint(StudioTables tables, StudioTokenFile tokens, Metrics metrics) {
         this.tables = tables;
         this.tokens = tokens;
         this.metrics = metrics;
@@ -108,7 +108,7 @@ public final class StudioEndpoint implements GreetingEndpoint {
             return;
         }
         String tableId = tableIdOf(clientId);
-        if (tokens != null && !tokens.admits(clientId, tableId, tokenText)) {
+        if (tokens != null && !tokens.current().admits(clientId, tableId, tokenText)) {
             reject(connection, INVALID_TOKEN, "invalid_token");
             return;
         }

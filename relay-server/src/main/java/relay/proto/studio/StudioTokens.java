@@ -28,7 +28,6 @@ import java.util.Set;
  * Tokens cannot contain whitespace; anything else on a line is an error reported with its line number.
  */
 public final class StudioTokens {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("relay.Studio");
     private final Map<String, Set<String>> tokensById;
 
     private StudioTokens(Map<String, Set<String>> tokensById) {
@@ -43,20 +42,6 @@ public final class StudioTokens {
         } catch (IOException e) {
             throw new IOException("cannot read studio token file " + file + ": " + e, e);
         }
-    }
-
-    /**
-     * The tokens of {@code file}, or null when no file is configured, in which case any non-empty token is
-     * accepted (as the original did) and a start-up warning says so.
-     */
-    public static StudioTokens loadOrWarn(Path file) throws IOException {
-        if (file == null) {
-            LOG.warning("No studio token file (--studio-tokens FILE): studio accepts any non-empty token");
-            return null;
-        }
-        StudioTokens tokens = load(file);
-        LOG.info("Studio tokens: " + tokens.size() + " ids from " + file);
-        return tokens;
     }
 
     static StudioTokens parse(List<String> lines, String source) {
