@@ -72,6 +72,16 @@ class EchoScenarioIT {
     }
 
     @Test
+    void theVirtualThreadEngineMeasuresTheSameWay(@TempDir Path dir) throws Exception {
+        var result = LoadgenTestSupport.run("echo", "--engine", "virtual", "--url", "ws://127.0.0.1:" + server.port(),
+                "-c", "3", "-r", "100", "-d", "1s", "--warmup", "300ms", "--out", dir.toString(), "--quiet");
+
+        assertEquals(0, result.exitCode(), result.stdout());
+        long count = RunSummary.read(dir.resolve("echo.hlog")).series("echo").histogram().getTotalCount();
+        assertTrue(count >= 240 && count <= 330, "about 3 x 100 measured messages, got " + count);
+    }
+
+    @Test
     void refusedConnectionsAreCountedAndTheRunStillEndsWithItsSummary(@TempDir Path dir) throws Exception {
         int closedPort;
         try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -1,9 +1,14 @@
 package relay.loadgen.scenario;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import relay.loadgen.net.BlockingWsClient;
 import relay.loadgen.net.WsConnection;
 import relay.loadgen.net.WsListener;
 
@@ -29,6 +34,13 @@ public final class EchoScenario extends Scenario {
 
     @Option(names = "--path", defaultValue = "/echo", description = "Path. Default: ${DEFAULT-VALUE}")
     String path;
+
+    @Option(names = "--engine", defaultValue = "nio",
+            description = "Client engine: nio (selector loops, the default) or virtual (a blocking socket, a reader "
+                    + "and a pacer virtual thread per connection; for comparison). Default: ${DEFAULT-VALUE}")
+    String engine;
+
+    private final List<BlockingWsClient> virtualClients = new CopyOnWriteArrayList<>();
 
     @Override
     protected String name() {
@@ -86,6 +98,10 @@ public final class EchoScenario extends Scenario {
 
     @Override
     protected void setUp(Run run, long deadlineNs) throws InterruptedException {
+        if (engine.equals("virtual")) {
+            setUpVirtual(run, deadlineNs);
+            return;
+        }
         CountDownLatch ready = new CountDownLatch(connections);
         int series = run.log.index("echo");
         for (int i = 0; i < connections; i++) {
@@ -103,6 +119,10 @@ public final class EchoScenario extends Scenario {
 
     @Override
     protected void startLoad(Run run, long loadStartNs) {
+        if (engine.equals("virtual")) {
+            startVirtual(run, loadStartNs);
+            return;
+        }
         for (WsConnection c : opened) {
             if (!c.isOpen()) {
                 continue;
@@ -128,5 +148,77 @@ public final class EchoScenario extends Scenario {
             // Spread the connections' phases over one interval so they do not all send at the same instant.
             pacer.start(loadStartNs + (long) (pacer.intervalNs() * (c.id() / (double) connections)));
         }
+    }
+
+    private void setUpVirtual(Run run, long deadlineNs) throws InterruptedException {
+        CountDownLatch ready = new CountDownLatch(connections);
+        int series = run.log.index("echo");
+        InetSocketAddress remote = new InetSocketAddress(url.getHost(), url.getPort());
+        for (int i = 0; i < connections; i++) {
+            Thread.ofVirtual().name("echo-reader-" + i).start(() -> {
+                BlockingWsClient client;
+                try {
+                    client = BlockingWsClient.connect(remote, path, new BlockingWsClient.Receiver() {
+                        @Override
+                        public void onMessage(byte[] bytes, int offset, int length, long nowNs) {
+                            run.recordStamped(series, Stamp.findAndRead(bytes, offset, length), nowNs);
+                        }
+
+                        @Override
+                        public void onEnd(String kind) {
+                            if (kind != null && !run.stopping()) {
+                                run.errors.add(kind);
+                            }
+                        }
+                    });
+                } catch (IOException e) {
+                    run.errors.add(e instanceof java.net.ConnectException ? "refused" : "io " + e.getMessage());
+                    ready.countDown();
+                    return;
+                }
+                virtualClients.add(client);
+                ready.countDown();
+                client.readLoop();
+            });
+        }
+        if (!await(ready, deadlineNs)) {
+            run.errors.add("connect timeout", ready.getCount());
+        }
+    }
+
+    /** One pacer virtual thread per connection: park until the next intended time, send what is due. */
+    private void startVirtual(Run run, long loadStartNs) {
+        long intervalNs = Math.max(1, Math.round(1e9 / rate));
+        int n = 0;
+        for (BlockingWsClient client : virtualClients) {
+            long first = loadStartNs + (long) (intervalNs * (n++ / (double) connections));
+            MessageTemplate message = new MessageTemplate("{", "}", size);
+            Thread.ofVirtual().start(() -> {
+                long next = first;
+                long end = run.endNs();
+                while (next - end < 0 && !run.stopping()) {
+                    long now = System.nanoTime();
+                    if (next - now > 0) {
+                        LockSupport.parkNanos(next - now);
+                        continue;
+                    }
+                    while (next - now <= 0 && next - end < 0) {
+                        run.recordSendLag(next, now);
+                        byte[] bytes = message.stamp(run.stampOf(next));
+                        if (!client.sendText(bytes, 0, bytes.length)) {
+                            return;
+                        }
+                        run.sent.increment();
+                        run.expected.increment();
+                        next += intervalNs;
+                    }
+                }
+            });
+        }
+    }
+
+    @Override
+    protected void tearDown(Run run) {
+        virtualClients.forEach(BlockingWsClient::close);
     }
 }

@@ -127,6 +127,9 @@ public abstract class Scenario implements Callable<Integer> {
         return Duration.ofSeconds(2);
     }
 
+    /** Closes what the scenario opened outside the {@link ClientGroup} (the echo scenario's virtual-thread engine). */
+    protected void tearDown(Run run) {}
+
     /** Extra lines for the report (e.g. memory per connection) and members for summary.json. */
     protected void addResults(Run run, Map<String, Object> results) {}
 
@@ -182,6 +185,7 @@ public abstract class Scenario implements Callable<Integer> {
             } finally {
                 reporter.finish();
                 run.stop();
+                tearDown(run);
                 group.closeAll(1_000);
                 group.close();
             }
