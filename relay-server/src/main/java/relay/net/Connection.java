@@ -59,8 +59,8 @@ public final class Connection {
         this.lastReadAtNs = acceptedAtNs;
         this.remoteAddress = describe(channel);
         this.writer = new ConnectionWriter(channel, context.limits().outboundMaxMessages(),
-                context.limits().outboundMaxBytes(), context.writeBuffers(), context.metrics(), this::abort,
-                this::closeWritten);
+                context.limits().outboundMaxBytes(), context.writeBuffers(), context.metrics(), context.clock(),
+                this::abort, this::closeWritten);
     }
 
     public long id() {

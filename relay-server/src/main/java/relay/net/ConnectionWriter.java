@@ -20,7 +20,7 @@ import relay.metrics.Metrics;
  * a Close.
  */
 final class ConnectionWriter implements Runnable {
-    /** A writer with nothing to do for this long ends its thread; the next frame starts a new one. */
+    /** A writer parked with nothing to do for this long is retired by the sweeper; the next frame starts a new one. */
     static final long IDLE_EXIT_NS = 2_000_000_000L;
     private static final VarHandle WAKE;
     private static final VarHandle RUNNING;
@@ -75,10 +75,16 @@ final class ConnectionWriter implements Runnable {
     private volatile byte[] pendingClose;
     private volatile boolean discardData;
     private volatile boolean stopped;
+    /** When the writer thread parked with nothing to do (0 while it works); read by the sweeper. */
+    private volatile long parkedSinceNs;
+    /** Set by the sweeper: the parked writer should end its thread if it still has nothing to do. */
+    private volatile boolean retire;
+    private final NanoClock clock;
 
     ConnectionWriter(SocketChannel channel, int maxMessages, long maxQueuedBytes, WriteBufferPool buffers,
-                     Metrics metrics, Runnable onWriteFailure, Runnable onCloseWritten) {
+                     Metrics metrics, NanoClock clock, Runnable onWriteFailure, Runnable onCloseWritten) {
         this.channel = channel;
+        this.clock = clock;
         // JCTools rounds a queue's capacity up to a power of two (at least 16), so the exact message bound is
         // kept by queuedMessages; the queue itself is created by the first frame (see queue()).
         this.maxMessages = maxMessages;
@@ -141,7 +147,23 @@ final class ConnectionWriter implements Runnable {
         return (long) QUEUED_BYTES.getVolatile(this);
     }
 
-    /** Whether a writer thread exists right now (it ends after {@link #IDLE_EXIT_NS} idle); for tests. */
+    /**
+     * Called by the sweeper: a writer parked idle since before {@code cutoffNs} ends its thread. Timed parks
+     * would do this without the sweeper, but every timed park of a virtual thread arms and cancels a timer,
+     * which on a busy fan-out costs more than the write itself.
+     */
+    void retireIfIdleSince(long cutoffNs) {
+        long since = parkedSinceNs;
+        if (since != 0 && since - cutoffNs < 0) {
+            retire = true;
+            Thread t = thread;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
+    }
+
+    /** Whether a writer thread exists right now (it is retired after {@link #IDLE_EXIT_NS} idle); for tests. */
     boolean hasThread() {
         return (int) RUNNING.getVolatile(this) == 1;
     }
@@ -192,9 +214,9 @@ final class ConnectionWriter implements Runnable {
     }
 
     /**
-     * The writer thread: writes batches while there is work, parks when there is none, and ends after
-     * {@link #IDLE_EXIT_NS} without work so that an idle connection keeps no writer thread (its stack is a
-     * good part of an idle connection's memory). A producer that races with the exit either sees the thread
+     * The writer thread: writes batches while there is work, parks when there is none, and ends when the
+     * sweeper retires it after {@link #IDLE_EXIT_NS} without work, so that an idle connection keeps no writer
+     * thread (its stack is a good part of an idle connection's memory). A producer that races with the exit either sees the thread
      * still running (and the thread sees its frame) or starts a new one.
      */
     @Override
@@ -206,10 +228,13 @@ final class ConnectionWriter implements Runnable {
                     if (hasWork() || stopped) {
                         continue;
                     }
-                    LockSupport.parkNanos(this, IDLE_EXIT_NS);
-                    if (hasWork() || stopped || (int) WAKE.getVolatile(this) != 0) {
+                    if (!retire) {
+                        parkedSinceNs = clock.nanoTime();
+                        LockSupport.park(this);
+                        parkedSinceNs = 0;
                         continue;
                     }
+                    retire = false;
                     thread = null; // let the finished thread go; a producer that sees null starts or finds work
                     RUNNING.setVolatile(this, 0);
                     if (!hasWork() || !RUNNING.compareAndSet(this, 0, 1)) {

@@ -50,6 +50,7 @@ public final class IdleSweeper implements Runnable {
                 }
             }
             case OPEN -> {
+                c.writer().retireIfIdleSince(now - ConnectionWriter.IDLE_EXIT_NS);
                 long pingSent = c.pingSentAtNs;
                 if (pingSent != 0) {
                     if (now - pingSent > pongTimeoutNs) {

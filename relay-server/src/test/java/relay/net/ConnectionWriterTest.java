@@ -25,7 +25,7 @@ class ConnectionWriterTest {
     static final Runnable NOTHING = () -> { };
 
     static ConnectionWriter writer(SocketChannel channel, int maxMessages, long maxBytes) {
-        return new ConnectionWriter(channel, maxMessages, maxBytes, new WriteBufferPool(1024, 4), new Metrics(), NOTHING, NOTHING);
+        return new ConnectionWriter(channel, maxMessages, maxBytes, new WriteBufferPool(1024, 4), new Metrics(), NanoClock.SYSTEM, NOTHING, NOTHING);
     }
 
     @ParameterizedTest(name = "exactly {0} messages are queued, not a power of two more")
@@ -51,6 +51,31 @@ class ConnectionWriterTest {
         assertFalse(w.offer(FrameWriter.encode(Opcode.BINARY, new byte[0])), "a 2-byte frame does not fit either");
     }
 
+    /** Plays the sweeper: retires the writer once it has parked with nothing to do. */
+    private static void retireWhenParked(ConnectionWriter w) throws InterruptedException {
+        relay.testing.TestClient.await("the writer to be retired", () -> {
+            w.retireIfIdleSince(System.nanoTime() + 1);
+            return !w.hasThread();
+        });
+    }
+
+    @Test
+    void aParkedWriterIsNotRetiredBeforeItsIdleTime() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
+             SocketChannel channel = listener.accept()) {
+            ConnectionWriter w = writer(channel, 16, 1 << 20);
+            w.start();
+            relay.testing.TestClient.await("the writer to park", () -> {
+                w.retireIfIdleSince(System.nanoTime() - 60_000_000_000L); // parked for under a minute: stays
+                return w.hasThread();
+            });
+            Thread.sleep(50);
+            assertTrue(w.hasThread());
+            w.stop();
+        }
+    }
+
     @Test
     void anIdleWriterEndsItsThreadAndTheNextFrameOrPingStartsANewOne() throws Exception {
         try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
@@ -63,10 +88,12 @@ class ConnectionWriterTest {
             byte[] first = FrameWriter.encodeText("first");
             assertTrue(w.offer(first));
             assertArrayEquals(first, in.readNBytes(first.length));
+            retireWhenParked(w);
             relay.testing.TestClient.await("the idle writer thread ends", () -> !w.hasThread());
             byte[] second = FrameWriter.encodeText("second");
             assertTrue(w.offer(second));
             assertArrayEquals(second, in.readNBytes(second.length), "a new thread writes the next frame");
+            retireWhenParked(w);
             relay.testing.TestClient.await("idle again", () -> !w.hasThread());
             byte[] ping = FrameWriter.encode(Opcode.PING, new byte[0]);
             w.offerPing(ping);
