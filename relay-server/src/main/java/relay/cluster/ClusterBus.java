@@ -199,6 +199,16 @@ public final class ClusterBus implements AutoCloseable {
         return confirmed.contains(channelPrefix + "t:" + topic);
     }
 
+    /** Whether this node holds {@code topic} (joined and not yet left), whatever Redis has confirmed so far. */
+    public boolean holds(String topic) {
+        subscriptions.lock();
+        try {
+            return topics.containsKey(topic);
+        } finally {
+            subscriptions.unlock();
+        }
+    }
+
     /** Counts an envelope that arrived for something this node no longer has (a member, a client that left). */
     public void countUndeliverable() {
         counters.dropsUndeliverable.increment();

@@ -1,28 +1,43 @@
 package relay.cluster;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
-import java.util.concurrent.locks.ReentrantLock;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 import relay.metrics.ClusterCounters;
 
 /**
- * Request/response commands to Redis (ownership scripts, shared protocol state) on one connection, shared by
- * every thread through a ReentrantLock: these are rare (registrations, first lookups, studio updates), so one
- * connection is plenty and the lock never sits on a relayed message's path. Opens the connection lazily and
- * again after a failure; each round trip is recorded in the Redis latency histogram.
+ * Request/response commands to Redis (ownership scripts, shared protocol state) on a small pool of
+ * connections, each used by one thread at a time. These are registrations, first lookups and studio
+ * updates, never a relayed message; the pool lets a storm of registrations (hundreds of signaling peers
+ * joining at once) overlap their round trips instead of queueing behind one connection. Connections open
+ * lazily, are dropped after a failure, and each round trip is recorded in the Redis latency histogram.
+ * Waiting for a free connection parks a virtual thread (a Semaphore), never a carrier.
  */
 public final class RedisCommands implements AutoCloseable {
+    /** Enough to overlap a registration storm's round trips; few enough to be nothing for Redis. */
+    static final int DEFAULT_CONNECTIONS = 8;
+
     private final RedisLink link;
     private final ClusterBus bus;
     private final ClusterCounters counters;
-    private final ReentrantLock lock = new ReentrantLock();
-    private Jedis jedis; // guarded by lock
+    private final Semaphore permits;
+    /** Idle open connections; a permit holder takes one or opens a new one. */
+    private final LinkedBlockingDeque<Jedis> idle = new LinkedBlockingDeque<>();
+    private volatile boolean closed;
 
     RedisCommands(RedisLink link, ClusterBus bus, ClusterCounters counters) {
+        this(link, bus, counters, DEFAULT_CONNECTIONS);
+    }
+
+    RedisCommands(RedisLink link, ClusterBus bus, ClusterCounters counters, int connections) {
         this.link = link;
         this.bus = bus;
         this.counters = counters;
+        this.permits = new Semaphore(connections);
     }
 
     /**
@@ -30,10 +45,11 @@ public final class RedisCommands implements AutoCloseable {
      * Redis cannot be reached, at once if the bus already knows the link is down.
      */
     public <T> T call(Function<Jedis, T> command) {
-        if (!bus.isUp()) {
+        if (!bus.isUp() || closed) {
             throw new JedisException("Redis link is down");
         }
-        lock.lock();
+        permits.acquireUninterruptibly();
+        Jedis jedis = idle.pollFirst();
         try {
             if (jedis == null) {
                 jedis = link.open();
@@ -41,24 +57,20 @@ public final class RedisCommands implements AutoCloseable {
             long startNs = System.nanoTime();
             T result = command.apply(jedis);
             counters.redisLatency.recordNs(System.nanoTime() - startNs);
-            return result;
-        } catch (JedisException e) {
-            RedisLink.closeQuietly(jedis);
+            idle.offerFirst(jedis);
             jedis = null;
-            throw e;
+            return result;
         } finally {
-            lock.unlock();
+            RedisLink.closeQuietly(jedis); // only after a failure: a broken connection is not reused
+            permits.release();
         }
     }
 
     @Override
     public void close() {
-        lock.lock();
-        try {
-            RedisLink.closeQuietly(jedis);
-            jedis = null;
-        } finally {
-            lock.unlock();
-        }
+        closed = true;
+        List<Jedis> all = new ArrayList<>();
+        idle.drainTo(all);
+        all.forEach(RedisLink::closeQuietly);
     }
 }

@@ -29,6 +29,9 @@ public final class BoothScenario extends Scenario {
     @Option(names = {"-s", "--size"}, defaultValue = "128", description = "Size of the scanner's message in bytes. Default: ${DEFAULT-VALUE}")
     int size;
 
+    @Option(names = "--client-url", description = "Scanners connect here instead of --url: another node of a relay cluster, to measure across nodes (docs/cluster.md). Default: --url")
+    java.net.URI clientUrl;
+
     @Option(names = "--path", defaultValue = "/booth", description = "Path (peers route on any path). Default: ${DEFAULT-VALUE}")
     String path;
 
@@ -178,7 +181,7 @@ public final class BoothScenario extends Scenario {
             scanner.run = run;
             scanner.roundTrip = run.log.index("round-trip");
             scanner.connected = connected;
-            pair.scanner = run.group.open(path, scanner);
+            pair.scanner = clientUrl == null ? run.group.open(path, scanner) : run.group.open(clientUrl, path, scanner);
         }
         if (!await(connected, deadlineNs)) {
             run.errors.add("scanner connection timeout", connected.getCount());

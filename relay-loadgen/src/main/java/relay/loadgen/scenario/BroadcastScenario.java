@@ -28,6 +28,9 @@ public final class BroadcastScenario extends Scenario {
     @Option(names = {"-s", "--size"}, defaultValue = "128", description = "Message size in bytes. Default: ${DEFAULT-VALUE}")
     int size;
 
+    @Option(names = "--client-url", description = "Odd-numbered members connect here instead of --url: another node of a relay cluster, to measure across nodes (docs/cluster.md). Default: --url")
+    java.net.URI clientUrl;
+
     @Option(names = "--path", defaultValue = "/ws/relay/loadgen/", description = "Group path. Default: ${DEFAULT-VALUE}")
     String path;
 
@@ -88,7 +91,7 @@ public final class BroadcastScenario extends Scenario {
         CountDownLatch ready = new CountDownLatch(members);
         for (int i = 0; i < members; i++) {
             Member m = new Member(run, ready, size);
-            WsConnection c = run.group.open(path, m);
+            WsConnection c = clientUrl != null && i % 2 == 1 ? run.group.open(clientUrl, path, m) : run.group.open(path, m);
             c.attach(m);
             opened.add(c);
         }

@@ -33,6 +33,9 @@ public final class SignalingScenario extends Scenario {
     @Option(names = {"-s", "--size"}, defaultValue = "512", description = "Size of an offer's sdp in bytes. Default: ${DEFAULT-VALUE}")
     int size;
 
+    @Option(names = "--client-url", description = "Callees connect here instead of --url: another node of a relay cluster, to measure across nodes (docs/cluster.md). Default: --url")
+    java.net.URI clientUrl;
+
     @Option(names = "--path", defaultValue = "/signaling", description = "Path. Default: ${DEFAULT-VALUE}")
     String path;
 
@@ -183,7 +186,11 @@ public final class SignalingScenario extends Scenario {
                 Peer p = new Peer(i, caller);
                 p.run = run;
                 p.registered = registered;
-                run.group.open(path, p);
+                if (clientUrl != null && !caller) {
+                    run.group.open(clientUrl, path, p);
+                } else {
+                    run.group.open(path, p);
+                }
             }
         }
     }

@@ -47,8 +47,23 @@ final class SignalingCluster {
     private final ClusterBus bus;
     private final SignalingEndpoint endpoint;
     private final byte[] selfBytes;
-    /** room_id to its members on other nodes (client_id to node); guarded by the endpoint's lock. */
-    private final Map<Object, Map<Object, NodeId>> remote = new HashMap<>();
+    /**
+     * A member on another node as this node knows it. {@code told} holds the local members that learned of
+     * it from their {@code registered.peers} before its {@code peer_joined} arrived (it may arrive after a
+     * registration read it from Redis); null once that peer_joined has been delivered.
+     */
+    private static final class RemoteMember {
+        final NodeId node;
+        java.util.Set<Object> told;
+
+        RemoteMember(NodeId node, java.util.Set<Object> told) {
+            this.node = node;
+            this.told = told;
+        }
+    }
+
+    /** room_id to its members on other nodes; guarded by the endpoint's lock. */
+    private final Map<Object, Map<Object, RemoteMember>> remote = new HashMap<>();
 
     SignalingCluster(Cluster cluster, SignalingEndpoint endpoint) {
         this.cluster = cluster;
@@ -98,9 +113,14 @@ final class SignalingCluster {
 
     /** Under the endpoint's lock, after the local registration: records the remote members, names them. */
     List<Object> remoteMembers(Object roomId, Object clientId, Map<Object, NodeId> learned) {
-        Map<Object, NodeId> view = remote.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
-        learned.forEach(view::putIfAbsent);
+        Map<Object, RemoteMember> view = remote.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
+        learned.forEach((id, node) -> view.computeIfAbsent(id, k -> new RemoteMember(node, new java.util.HashSet<>())));
         view.remove(clientId);
+        for (RemoteMember member : view.values()) {
+            if (member.told != null) {
+                member.told.add(clientId); // its peer_joined, still on the way, must not reach this one too
+            }
+        }
         return new ArrayList<>(view.keySet());
     }
 
@@ -115,9 +135,9 @@ final class SignalingCluster {
         String idJson = Json.writeString(clientId);
         bus.toTopic(topic(roomId), MessageKind.SIGNALING_LEFT, 0, bytes(Json.writeString(roomId)), bytes(idJson),
                 SignalingEndpoint.encodeLeft(clientId));
+        bus.leave(topic(roomId)); // one leave per register's join: the node holds the topic while any member does
         if (roomEmpty) {
             remote.remove(roomId);
-            bus.leave(topic(roomId));
         }
         // Redis off the lock; skipped for what a newer local registration of the same id (being made now) holds
         Thread.ofVirtual().name("relay-signaling-leave").start(() -> {
@@ -141,8 +161,9 @@ final class SignalingCluster {
 
     /** The node of a member of {@code roomId} on another node, or null; under the endpoint's lock. */
     NodeId nodeOf(Object roomId, Object clientId) {
-        Map<Object, NodeId> view = remote.get(roomId);
-        return view == null ? null : view.get(clientId);
+        Map<Object, RemoteMember> view = remote.get(roomId);
+        RemoteMember member = view == null ? null : view.get(clientId);
+        return member == null ? null : member.node;
     }
 
     /** An offer, answer or ICE candidate for a member on {@code node}: the frame it gets, verbatim. */
@@ -155,14 +176,21 @@ final class SignalingCluster {
         Object roomId = parse(e.key());
         Object clientId = parse(e.sub());
         endpoint.withLock(() -> {
-            Map<Object, Connection> local = endpoint.localMembers(roomId);
-            if (local.isEmpty()) {
-                return;
+            if (!bus.holds(topic(roomId))) {
+                return; // this node's last member left meanwhile
             }
-            remote.computeIfAbsent(roomId, r -> new LinkedHashMap<>()).put(clientId, e.origin());
-            for (Connection member : local.values()) {
-                member.send(e.payload());
-            }
+            // recorded even before a local member is registered: one may be registering right now, having
+            // read the room's members from Redis just before this peer was added there
+            Map<Object, RemoteMember> view = remote.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
+            RemoteMember known = view.get(clientId);
+            java.util.Set<Object> told = known != null && known.node.equals(e.origin()) && known.told != null
+                    ? known.told : java.util.Set.of();
+            view.put(clientId, new RemoteMember(e.origin(), null));
+            endpoint.localMembers(roomId).forEach((id, member) -> {
+                if (!told.contains(id)) {
+                    member.send(e.payload());
+                }
+            });
         });
     }
 
@@ -170,8 +198,9 @@ final class SignalingCluster {
         Object roomId = parse(e.key());
         Object clientId = parse(e.sub());
         endpoint.withLock(() -> {
-            Map<Object, NodeId> view = remote.get(roomId);
-            if (view == null || !e.origin().equals(view.get(clientId))) {
+            Map<Object, RemoteMember> view = remote.get(roomId);
+            RemoteMember gone = view == null ? null : view.get(clientId);
+            if (gone == null || !e.origin().equals(gone.node)) {
                 return; // already gone, or registered again elsewhere since
             }
             view.remove(clientId);
@@ -196,10 +225,10 @@ final class SignalingCluster {
 
     private void onNodeDown(NodeId node) {
         endpoint.withLock(() -> {
-            for (Map.Entry<Object, Map<Object, NodeId>> room : remote.entrySet()) {
+            for (Map.Entry<Object, Map<Object, RemoteMember>> room : remote.entrySet()) {
                 List<Object> gone = new ArrayList<>();
-                room.getValue().forEach((id, n) -> {
-                    if (n.equals(node)) {
+                room.getValue().forEach((id, m) -> {
+                    if (m.node.equals(node)) {
                         gone.add(id);
                     }
                 });

@@ -87,4 +87,76 @@ class SignalingClusterIT {
             }
         }
     }
+
+    @Test
+    void pairsRegisteringAtOnceOnTwoNodesAlwaysFindEachOtherAndRoomsAreLeftCleanly() throws Exception {
+        int pairs = 100;
+        try (TestCluster cluster = TestCluster.start(REDIS, 2)) {
+            java.util.List<TestClient> callers = new java.util.ArrayList<>();
+            java.util.List<TestClient> callees = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < pairs; i++) {
+                    callers.add(TestClient.connect(cluster.node(0).uri("/signaling")));
+                    callees.add(TestClient.connect(cluster.node(1).uri("/signaling")));
+                }
+                // both sides of every room register at the same moment, on different nodes
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<Thread> threads = new java.util.ArrayList<>();
+                for (int i = 0; i < pairs; i++) {
+                    for (String side : new String[] {"a", "b"}) {
+                        TestClient c = (side.equals("a") ? callers : callees).get(i);
+                        String id = side + i;
+                        String room = "room" + i;
+                        threads.add(Thread.ofVirtual().start(() -> {
+                            try {
+                                go.await();
+                                c.sendJson("type", "register", "client_id", id, "room_id", room, "client_type", "t");
+                            } catch (Exception e) {
+                                throw new RuntimeException(e);
+                            }
+                        }));
+                    }
+                }
+                go.countDown();
+                for (Thread t : threads) {
+                    t.join();
+                }
+                for (int i = 0; i < pairs; i++) {
+                    // each side learns of the other exactly once: in its registered.peers or by a peer_joined
+                    assertKnows(callers.get(i), "b" + i);
+                    assertKnows(callees.get(i), "a" + i);
+                    callees.get(i).sendJson("type", "offer", "target_id", "a" + i, "sdp", "s" + i);
+                    assertEquals(Map.of("type", "offer", "sender_id", "b" + i, "sdp", "s" + i), callers.get(i).nextJson());
+                }
+            } finally {
+                for (TestClient c : callers) {
+                    c.close();
+                }
+                for (TestClient c : callees) {
+                    c.close();
+                }
+            }
+            for (int n = 0; n < 2; n++) {
+                TestServer node = cluster.node(n);
+                relay.testing.TestClient.await("node " + n + " left every room topic", () -> {
+                    for (int i = 0; i < pairs; i++) {
+                        if (node.server().cluster().bus().holds("signaling:\"room" + i + "\"")) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+            }
+        }
+    }
+
+    private static void assertKnows(TestClient client, String other) throws InterruptedException {
+        Map<String, Object> registered = client.nextJson();
+        assertEquals("registered", registered.get("type"));
+        if (!((List<?>) registered.get("peers")).contains(other)) {
+            Map<String, Object> joined = client.nextJson();
+            assertEquals("peer_joined", joined.get("type"), String.valueOf(joined));
+            assertEquals(other, joined.get("client_id"));
+        }
+    }
 }
