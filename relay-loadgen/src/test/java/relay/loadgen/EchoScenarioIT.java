@@ -96,6 +96,20 @@ class EchoScenarioIT {
     }
 
     @Test
+    void aServerThatAnswersWronglyIsCountedByKind(@TempDir Path dir) throws Exception {
+        // carparty against /echo: the logins come back instead of connect notices, the broadcasts go back to
+        // the game server instead of to the clients
+        var result = LoadgenTestSupport.run("carparty", "--url", "ws://127.0.0.1:" + server.port(), "--path", "/echo",
+                "-R", "1", "-K", "2", "-M", "20", "--connect-timeout", "1s", "-d", "500ms", "--warmup", "0s",
+                "--drain", "300ms", "--out", dir.toString(), "--quiet");
+
+        assertEquals(1, result.exitCode());
+        assertTrue(result.stdout().contains("login timeout (game server got no connect): 2"), result.stdout());
+        assertTrue(result.stdout().contains("timeout (no delivery within --drain)"), result.stdout());
+        assertTrue(Files.exists(dir.resolve("summary.json")));
+    }
+
+    @Test
     void anHttpErrorIsCountedByStatus(@TempDir Path dir) throws Exception {
         var result = LoadgenTestSupport.run("echo", "--url", "ws://127.0.0.1:" + server.port(), "--path", "/nowhere",
                 "-c", "2", "-d", "500ms", "--warmup", "0s", "--drain", "0s", "--out", dir.toString(), "--quiet");

@@ -182,6 +182,9 @@ public abstract class Scenario implements Callable<Integer> {
                 long drainEnd = System.nanoTime() + drain.toNanos();
                 sleepUntil(drainEnd, () -> run.received.sum() >= run.expected.sum());
                 run.stop();
+            } catch (RuntimeException e) {
+                // a bug or an unexpected failure of the generator itself: still end with the summary
+                run.errors.add("generator failure: " + e);
             } finally {
                 reporter.finish();
                 run.stop();
