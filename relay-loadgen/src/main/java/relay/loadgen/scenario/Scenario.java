@@ -200,6 +200,17 @@ public abstract class Scenario implements Callable<Integer> {
         return report(run, configJson, started);
     }
 
+    /**
+     * Prints the table and writes the {@code .hgrm} files and {@code summary.json}, all from the {@code .hlog}
+     * read back. {@code summary.json} is one object:
+     * <pre>
+     *   scenario, label, started (UTC), config {every option with its effective value},
+     *   connections, sent, expectedDeliveries, received, errors {kind: count},
+     *   series {name: {count, ratePerS, seconds, p50Ms, p90Ms, p99Ms, p99.9Ms, p99.99Ms, maxMs, meanMs}},
+     *   loadgenLoopBytesPerMessage, loadgenCpuUsPerMessage, serverCpuUsPerDelivery (with --server-pid),
+     *   and the scenario's own results (connections: opened, connectsPerSecond, serverBytesPerConnection ...)
+     * </pre>
+     */
     private int report(Run run, String configJson, LocalDateTime started) throws IOException {
         RunSummary summary = RunSummary.read(out.resolve(name() + ".hlog"));
         summary.writeHgrm(out);
