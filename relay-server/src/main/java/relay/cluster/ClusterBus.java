@@ -49,6 +49,9 @@ public final class ClusterBus implements AutoCloseable {
     /** Drop warnings are logged at most this often (with the counts since the last one). */
     static final long DROP_LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(5);
     private static final long PARK_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** A SUBSCRIBE is confirmed in one round trip; this bounds the wait if Redis is slow or going down. */
+    static final long JOIN_WAIT_MS = 500;
+    private static final long JOIN_POLL_NS = TimeUnit.MICROSECONDS.toNanos(50);
 
     /** Receives the envelopes of one kind, on the subscriber thread; must not block. */
     public interface Handler {
@@ -182,7 +185,12 @@ public final class ClusterBus implements AutoCloseable {
         return true;
     }
 
-    /** Joins a topic (reference-counted): this node receives what any node publishes to it. */
+    /**
+     * Joins a topic (reference-counted): this node receives what any node publishes to it. Returns once Redis
+     * has confirmed the subscription (one round trip, for the node's first holder only; at most
+     * {@link #JOIN_WAIT_MS}, and at once while the link is down), so that a member who has joined hears
+     * everything other nodes send from then on, as it would from its own node.
+     */
     public void join(String topic) {
         subscriptions.lock();
         try {
@@ -191,6 +199,10 @@ public final class ClusterBus implements AutoCloseable {
             }
         } finally {
             subscriptions.unlock();
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_WAIT_MS);
+        while (!isSubscribed(topic) && isUp() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(JOIN_POLL_NS);
         }
     }
 

@@ -108,4 +108,19 @@ class BroadcastClusterIT {
             assertEquals(inBefore, b.server().metrics().cluster.messagesIn.sum());
         }
     }
+
+    @Test
+    void aMemberHearsOtherNodesFromTheMomentItsUpgradeCompletes() throws Exception {
+        try (TestCluster cluster = TestCluster.start(REDIS, 2);
+             TestClient sender = TestClient.connect(cluster.node(0).uri("/ws/relay/fresh/"))) {
+            for (int i = 0; i < 5; i++) {
+                String room = "/ws/relay/fresh" + i + "/";
+                try (TestClient first = TestClient.connect(cluster.node(1).uri(room)); // node 1's first member
+                     TestClient from = TestClient.connect(cluster.node(0).uri(room))) {
+                    from.send("right away " + i);
+                    assertEquals("right away " + i, first.nextText(), "no subscription gap");
+                }
+            }
+        }
+    }
 }
