@@ -88,10 +88,10 @@ public final class Server implements AutoCloseable {
         if (cluster != null) {
             new StudioCluster(cluster, studioTables);
         }
-        protocols.put("signaling", new SignalingEndpoint(metrics, cluster));
+        protocols.put("signaling", new SignalingEndpoint(metrics, cluster, config.admission().signalingSecret()));
         protocols.put("booth", new BoothEndpoint(metrics, cluster));
         protocols.put("broadcast", new BroadcastEndpoint(cluster));
-        protocols.put("carparty", new CarpartyEndpoint(metrics, cluster));
+        protocols.put("carparty", new CarpartyEndpoint(metrics, cluster, config.admission().carpartySecret()));
         BroadcastTestPage.register(http);
         protocols.forEach((name, endpoint) -> metrics.registerEndpoint(endpoint, name));
         ProtocolRouter router = new ProtocolRouter(protocols, new AutoBinder(protocols, config.studioIdleWindowMs(), metrics), http);

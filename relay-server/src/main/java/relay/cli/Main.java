@@ -17,6 +17,7 @@ import relay.config.ClusterConfig;
 import relay.config.Limits;
 import relay.config.ListenerSpec;
 import relay.config.RelayConfig;
+import relay.config.SharedSecret;
 import relay.log.LogSetup;
 
 /** The server's command line: flags to {@link RelayConfig}, then run until SIGTERM/SIGINT. */
@@ -93,6 +94,14 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--studio-tokens", paramLabel = "FILE", description = "Studio token file; without it any non-empty token is accepted.")
     Path studioTokens;
 
+    @Option(names = "--carparty-secret", paramLabel = "SECRET",
+            description = "A CarParty login_server must carry this in its \"secret\" field, or it is closed with 1008. Unset: no check (original clients).")
+    String carpartySecret;
+
+    @Option(names = "--signaling-secret", paramLabel = "SECRET",
+            description = "A signaling register must carry this in its \"secret\" field, or it gets error Invalid secret. Unset: no check (original clients).")
+    String signalingSecret;
+
     @Option(names = "--studio-idle-ms", description = "Auto listeners: bind a silent connection to studio after this long (default: ${DEFAULT-VALUE}).")
     long studioIdleMs = RelayConfig.DEFAULT_STUDIO_IDLE_WINDOW_MS;
 
@@ -138,7 +147,8 @@ public final class Main implements Callable<Integer> {
                     + "or a maximum-size message could never pass");
         }
         Admission admission = new Admission(maxConnections, maxConnectionsPerIp, maxHandshakes, maxMessagesPerSecond,
-                maxBytesPerSecond, maxFragments, java.util.Set.copyOf(allowOrigins));
+                maxBytesPerSecond, maxFragments, java.util.Set.copyOf(allowOrigins))
+                .withSecrets(SharedSecret.of(carpartySecret), SharedSecret.of(signalingSecret));
         ClusterConfig clusterConfig = cluster == null ? null : ClusterConfig.parse(cluster);
         return new RelayConfig(new ArrayList<>(byPort.values()), limits, studioTokens, studioIdleMs, shutdownTimeoutMs,
                 admission, clusterConfig);

@@ -13,6 +13,9 @@ import java.util.Set;
  * @param maxBytesPerSecond sustained payload bytes per connection; beyond it 1008 (0: off)
  * @param maxFragmentsPerMessage frames in one fragmented message; beyond it 1009
  * @param allowedOrigins browser Origins allowed to upgrade (403 otherwise); empty allows every Origin
+ * @param carpartySecret what a CarParty {@code login_server} must carry in {@code secret}; null: no check (the
+ *     original's behaviour, the default)
+ * @param signalingSecret what a signaling {@code register} must carry in {@code secret}; null: no check (default)
  */
 public record Admission(
         int maxConnections,
@@ -21,7 +24,9 @@ public record Admission(
         int maxMessagesPerSecond,
         long maxBytesPerSecond,
         int maxFragmentsPerMessage,
-        Set<String> allowedOrigins) {
+        Set<String> allowedOrigins,
+        SharedSecret carpartySecret,
+        SharedSecret signalingSecret) {
 
     /** Above the 100,000 idle connections relay is sized for, below what 24 GiB and a raised fd limit hold. */
     public static final int DEFAULT_MAX_CONNECTIONS = 250_000;
@@ -44,6 +49,18 @@ public record Admission(
         if (maxConnectionsPerIp < 0 || maxMessagesPerSecond < 0 || maxBytesPerSecond < 0) {
             throw new IllegalArgumentException("per-IP and rate limits must be 0 (off) or positive");
         }
+    }
+
+    /** Without shared secrets (the default: original clients know none). */
+    public Admission(int maxConnections, int maxConnectionsPerIp, int maxHandshakesInFlight, int maxMessagesPerSecond,
+                     long maxBytesPerSecond, int maxFragmentsPerMessage, Set<String> allowedOrigins) {
+        this(maxConnections, maxConnectionsPerIp, maxHandshakesInFlight, maxMessagesPerSecond, maxBytesPerSecond,
+                maxFragmentsPerMessage, allowedOrigins, null, null);
+    }
+
+    public Admission withSecrets(SharedSecret carparty, SharedSecret signaling) {
+        return new Admission(maxConnections, maxConnectionsPerIp, maxHandshakesInFlight, maxMessagesPerSecond,
+                maxBytesPerSecond, maxFragmentsPerMessage, allowedOrigins, carparty, signaling);
     }
 
     public static Admission defaults() {

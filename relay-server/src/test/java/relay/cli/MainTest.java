@@ -54,6 +54,27 @@ class MainTest {
     }
 
     @Test
+    void sharedSecretsAreOffByDefaultAndNeverShownInTheConfiguration() {
+        assertEquals(null, parse().admission().carpartySecret());
+        assertEquals(null, parse().admission().signalingSecret());
+        RelayConfig config = parse("--carparty-secret", "cp-s3cret", "--signaling-secret", "sig-s3cret");
+        org.junit.jupiter.api.Assertions.assertTrue(config.admission().carpartySecret().matches("cp-s3cret"));
+        org.junit.jupiter.api.Assertions.assertFalse(config.admission().carpartySecret().matches("sig-s3cret"));
+        org.junit.jupiter.api.Assertions.assertTrue(config.admission().signalingSecret().matches("sig-s3cret"));
+        org.junit.jupiter.api.Assertions.assertFalse(config.toString().contains("s3cret"), config.toString());
+        assertThrows(IllegalArgumentException.class, () -> parse("--carparty-secret", ""));
+    }
+
+    @Test
+    void secretsCanComeFromAnArgumentFileKeptOutOfTheProcessList(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path args = dir.resolve("secrets.args");
+        java.nio.file.Files.writeString(args, "--signaling-secret\nsig-s3cret\n");
+        RelayConfig config = parse("--seed-ports", "@" + args);
+        org.junit.jupiter.api.Assertions.assertTrue(config.admission().signalingSecret().matches("sig-s3cret"));
+    }
+
+    @Test
     void clusterIsOffUnlessGivenARedisUri() {
         assertEquals(null, parse().cluster());
         relay.config.ClusterConfig cluster = parse("--cluster", "redis://10.0.0.5:6380").cluster();

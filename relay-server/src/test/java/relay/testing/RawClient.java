@@ -34,7 +34,19 @@ public final class RawClient implements AutoCloseable {
     }
 
     public RawClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, 0);
+    }
+
+    /**
+     * @param receiveBufferBytes the socket's receive buffer, set before connecting so that it also bounds the
+     *     TCP window (a small one makes a peer that stops reading fall behind quickly); 0 for the default
+     */
+    public RawClient(int port, int receiveBufferBytes) throws IOException {
+        socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout(5000);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
@@ -43,7 +55,12 @@ public final class RawClient implements AutoCloseable {
 
     /** Connects and completes a valid upgrade to {@code path}; fails if the answer is not 101. */
     public static RawClient upgraded(int port, String path) throws IOException {
-        RawClient client = new RawClient(port);
+        return upgraded(port, path, 0);
+    }
+
+    /** As {@link #upgraded(int, String)} with a receive buffer of this size (0: default). */
+    public static RawClient upgraded(int port, String path, int receiveBufferBytes) throws IOException {
+        RawClient client = new RawClient(port, receiveBufferBytes);
         String response = client.request("GET " + path + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
                 + "Connection: Upgrade\r\nSec-WebSocket-Key: " + KEY + "\r\nSec-WebSocket-Version: 13\r\n\r\n");
         if (!response.startsWith("HTTP/1.1 101")) {
@@ -104,6 +121,22 @@ public final class RawClient implements AutoCloseable {
         byte[] frame = FrameWriter.encode(firstByte & 0x0F, payload);
         frame[0] = (byte) firstByte;
         return frame;
+    }
+
+    /** Sends a masked text frame. */
+    public void sendText(String text) throws IOException {
+        write(frame(0x81, text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Half-closes: sends FIN (shutdownOutput) and keeps reading, as a peer whose writer side ended. */
+    public void halfClose() throws IOException {
+        socket.shutdownOutput();
+    }
+
+    /** Ends the connection with a TCP reset instead of a FIN (SO_LINGER 0, then close), as a crashed peer. */
+    public void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
     }
 
     /** Sets how long reads (and so {@link #serverClosesConnection}) wait. */

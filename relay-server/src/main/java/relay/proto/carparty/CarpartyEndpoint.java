@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import relay.config.SharedSecret;
 import relay.json.Json;
 import relay.json.JsonObjectCursor;
 import relay.metrics.Metrics;
@@ -27,6 +28,8 @@ import relay.ws.Opcode;
 public final class CarpartyEndpoint implements Endpoint {
     private static final Logger LOG = Logger.getLogger("relay.CarParty");
     static final String SERVER_GONE = "game server disconnected";
+    /** Close reason for a {@code login_server} without the {@code --carparty-secret}. */
+    static final String INVALID_SECRET = "Invalid secret";
     private static final byte[] CLIENT_ID = "client_id".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RECEIVER_ID = "receiver_id".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CLIENT_ID_MEMBER = "\"client_id\":".getBytes(StandardCharsets.US_ASCII);
@@ -35,6 +38,7 @@ public final class CarpartyEndpoint implements Endpoint {
     private final Metrics metrics;
     /** Servers and clients on other nodes (docs/cluster.md); null on a single node. */
     private final CarpartyCluster cluster;
+    private final SharedSecret serverSecret;
 
     public CarpartyEndpoint(Metrics metrics) {
         this(metrics, null);
@@ -42,8 +46,17 @@ public final class CarpartyEndpoint implements Endpoint {
 
     /** A CarParty endpoint whose codes are unique across {@code cluster}, clients on any node (null: this node only). */
     public CarpartyEndpoint(Metrics metrics, relay.cluster.Cluster cluster) {
+        this(metrics, cluster, null);
+    }
+
+    /**
+     * @param serverSecret what a {@code login_server} must carry in its {@code secret} field
+     *     ({@code --carparty-secret}); null: no check, as the original
+     */
+    public CarpartyEndpoint(Metrics metrics, relay.cluster.Cluster cluster, SharedSecret serverSecret) {
         this.metrics = metrics;
         this.cluster = cluster == null ? null : new CarpartyCluster(cluster, registry);
+        this.serverSecret = serverSecret;
     }
 
     @Override
@@ -95,6 +108,10 @@ public final class CarpartyEndpoint implements Endpoint {
             return;
         }
         if (action.equals("login_server")) {
+            if (serverSecret != null && !serverSecret.matches(login.get("secret"))) {
+                refuseLogin(connection, INVALID_SECRET);
+                return;
+            }
             CarpartyRegistry.Room room = registry.open(code, connection);
             if (room == null) {
                 refuseLogin(connection, "server_code in use");

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import relay.config.SharedSecret;
 import relay.json.Json;
 import relay.metrics.Metrics;
 import relay.net.Connection;
@@ -49,6 +50,7 @@ public final class SignalingEndpoint implements Endpoint {
 
     /** Members on other nodes (docs/cluster.md); null on a single node. */
     private final SignalingCluster cluster;
+    private final SharedSecret registerSecret;
 
     public SignalingEndpoint(Metrics metrics) {
         this(metrics, null);
@@ -56,8 +58,17 @@ public final class SignalingEndpoint implements Endpoint {
 
     /** A signaling endpoint whose client ids and rooms span the nodes of {@code cluster} (null: this node only). */
     public SignalingEndpoint(Metrics metrics, relay.cluster.Cluster cluster) {
+        this(metrics, cluster, null);
+    }
+
+    /**
+     * @param registerSecret what a {@code register} must carry in its {@code secret} field
+     *     ({@code --signaling-secret}); null: no check, as the original
+     */
+    public SignalingEndpoint(Metrics metrics, relay.cluster.Cluster cluster, SharedSecret registerSecret) {
         this.metrics = metrics;
         this.cluster = cluster == null ? null : new SignalingCluster(cluster, this);
+        this.registerSecret = registerSecret;
     }
 
     @Override
@@ -112,6 +123,10 @@ public final class SignalingEndpoint implements Endpoint {
     }
 
     private void register(Connection connection, Session session, Map<?, ?> message) {
+        if (registerSecret != null && !registerSecret.matches(message.get("secret"))) {
+            error(connection, "Invalid secret", "invalid_secret");
+            return;
+        }
         Object clientId = message.get("client_id");
         if (!isId(clientId)) {
             error(connection, "Missing client_id", "missing_client_id");
