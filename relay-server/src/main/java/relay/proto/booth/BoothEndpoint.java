@@ -7,6 +7,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import relay.json.Json;
 import relay.json.JsonObjectCursor;
+import relay.json.JsonSyntax;
 import relay.json.PythonText;
 import relay.metrics.Metrics;
 import relay.net.Connection;
@@ -28,6 +29,9 @@ public final class BoothEndpoint implements Endpoint {
     static final String REPLACED_REASON = "booth_id registered by a newer connection";
     private static final byte[] BOOTH_ID = "booth_id".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TYPE = "type".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RELAY_MESSAGE = "\"relay_message\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PING = "\"ping\"".getBytes(StandardCharsets.US_ASCII);
 
     private final BoothRegistry registry = new BoothRegistry();
     private final Metrics metrics;
@@ -53,6 +57,19 @@ public final class BoothEndpoint implements Endpoint {
     @Override
     public void onText(Connection connection, byte[] bytes, int offset, int length) {
         BoothPeer peer = (BoothPeer) connection.attachment();
+        // Hot path: relay_message and ping are recognised on the bytes (syntax check plus one scan for the
+        // last "type" member), with no parse; every other message takes the full parse below.
+        if (JsonSyntax.isObject(bytes, offset, length)) {
+            long type = span(peer.cursor, bytes, offset, length, TYPE);
+            if (type >= 0 && equalsRaw(bytes, type, RELAY_MESSAGE)) {
+                relay(peer, bytes, offset, length);
+                return;
+            }
+            if (type >= 0 && equalsRaw(bytes, type, PING)) {
+                peer.send(BoothMessages.pong());
+                return;
+            }
+        }
         Object message;
         try {
             message = Json.parse(bytes, offset, length);
@@ -293,6 +310,12 @@ public final class BoothEndpoint implements Endpoint {
             }
         }
         return found;
+    }
+
+    /** Whether the raw JSON value at {@code span} is exactly these bytes (a plain string, quotes included). */
+    private static boolean equalsRaw(byte[] bytes, long span, byte[] raw) {
+        int start = start(span);
+        return length(span) == raw.length && Arrays.equals(bytes, start, start + raw.length, raw, 0, raw.length);
     }
 
     private static int start(long span) {
