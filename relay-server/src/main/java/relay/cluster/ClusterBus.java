@@ -70,7 +70,9 @@ public final class ClusterBus implements AutoCloseable {
     private final Map<NodeId, byte[]> nodeChannels = new ConcurrentHashMap<>();
     private final MpscArrayQueue<Outgoing> queue;
     private final AtomicLong sequence = new AtomicLong();
-    private final Handler[] handlers = new Handler[256];
+    /** By kind code; registered at start-up while the subscriber may already run, hence atomic. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<Handler> handlers =
+            new java.util.concurrent.atomic.AtomicReferenceArray<>(256);
     private final List<Consumer<NodeId>> nodeDownListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> linkUpListeners = new CopyOnWriteArrayList<>();
     /** Peer node -> System.nanoTime() it was last heard from. */
@@ -138,7 +140,7 @@ public final class ClusterBus implements AutoCloseable {
 
     /** Registers the handler of one kind; call before traffic can arrive (at start-up). */
     public void on(MessageKind kind, Handler handler) {
-        handlers[kind.code] = handler;
+        handlers.set(kind.code, handler);
     }
 
     /** Called (keeper or subscriber thread) when a peer left or went silent for the node timeout. */
@@ -486,7 +488,7 @@ public final class ClusterBus implements AutoCloseable {
             peerGone(envelope.origin(), "left the cluster");
             return;
         }
-        Handler handler = handlers[kind.code];
+        Handler handler = handlers.get(kind.code);
         if (handler == null) {
             counters.dropsUndeliverable.increment();
             return;
