@@ -9,6 +9,7 @@ import relay.loadgen.scenario.CarpartyScenario;
 import relay.loadgen.scenario.ConnectionsScenario;
 import relay.loadgen.scenario.EchoScenario;
 import relay.loadgen.scenario.SignalingScenario;
+import relay.loadgen.scenario.SoakScenario;
 
 /**
  * {@code ./relay loadgen <scenario> [options]}: relay's load generator. Each scenario is a subcommand; so is
@@ -17,7 +18,7 @@ import relay.loadgen.scenario.SignalingScenario;
 @Command(name = "relay loadgen", mixinStandardHelpOptions = true,
         description = "Open-loop WebSocket load generator with HdrHistogram latency logs.",
         subcommands = {EchoScenario.class, CarpartyScenario.class, BoothScenario.class, BroadcastScenario.class,
-                SignalingScenario.class, ConnectionsScenario.class, CompareCommand.class})
+                SignalingScenario.class, ConnectionsScenario.class, SoakScenario.class, CompareCommand.class})
 public final class LoadgenMain implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
