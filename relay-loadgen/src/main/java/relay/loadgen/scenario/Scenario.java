@@ -166,7 +166,7 @@ public abstract class Scenario implements Callable<Integer> {
         Run run;
         try (LatencyLog log = new LatencyLog(hlog, series, label, configJson, System.currentTimeMillis())) {
             ClientGroup group = new ClientGroup(url, loopCount, connectConcurrency, addresses,
-                    WsConnection.DEFAULT_READ_BUFFER_BYTES, WsConnection.DEFAULT_WRITE_BUFFER_BYTES);
+                    readBufferBytes(), writeBufferBytes());
             run = new Run(log, group);
             Reporter reporter = new Reporter(run, series.indexOf(primarySeries()));
             measuredCost = reporter.cost;
@@ -449,5 +449,15 @@ public abstract class Scenario implements Callable<Integer> {
         List<String> list = new ArrayList<>(List.of(names));
         list.add(SEND_LAG);
         return list;
+    }
+
+    /** Per-connection read buffer of the client; scenarios holding many idle connections use less. */
+    protected int readBufferBytes() {
+        return WsConnection.DEFAULT_READ_BUFFER_BYTES;
+    }
+
+    /** Per-connection write buffer of the client. */
+    protected int writeBufferBytes() {
+        return WsConnection.DEFAULT_WRITE_BUFFER_BYTES;
     }
 }
