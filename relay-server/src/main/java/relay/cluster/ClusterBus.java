@@ -91,7 +91,8 @@ public final class ClusterBus implements AutoCloseable {
     private volatile boolean subscriberUp;
     private boolean linkUp; // guarded by linkState
     private boolean everUp; // guarded by linkState
-    private volatile long lastSelfHeartbeatNs;
+    /** When the subscription last delivered anything (our own heartbeats arrive at least every period). */
+    private volatile long lastReceiveNs;
     private volatile Jedis subscriberJedis;
     private volatile Thread publisher;
     private volatile boolean publisherParked;
@@ -384,7 +385,7 @@ public final class ClusterBus implements AutoCloseable {
             } finally {
                 subscriptions.unlock();
             }
-            lastSelfHeartbeatNs = System.nanoTime();
+            lastReceiveNs = System.nanoTime();
             subscriberUp = true;
             linkChanged();
         }
@@ -396,6 +397,7 @@ public final class ClusterBus implements AutoCloseable {
 
         @Override
         public void onMessage(byte[] channel, byte[] message) {
+            lastReceiveNs = System.nanoTime();
             dispatch(message);
         }
 
@@ -469,10 +471,7 @@ public final class ClusterBus implements AutoCloseable {
             return;
         }
         if (envelope.origin().equals(self)) {
-            if (envelope.kind() == MessageKind.HEARTBEAT) {
-                lastSelfHeartbeatNs = System.nanoTime();
-            }
-            return; // our own topic and control traffic, already delivered locally
+            return; // our own topic and control traffic (heartbeats included), already delivered locally
         }
         MessageKind kind = envelope.kind();
         if (kind == MessageKind.HEARTBEAT) {
@@ -529,15 +528,16 @@ public final class ClusterBus implements AutoCloseable {
     private void runKeeper() {
         long periodNs = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMs());
         long nodeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(config.nodeTimeoutMs());
-        long staleNs = 3 * periodNs;
+        // nothing at all for this long, not even our own heartbeats: the subscription is dead without knowing it.
+        // Generous, because a reconnect loses what is in flight, and a busy or starved subscriber is not a dead one.
+        long staleNs = Math.max(3 * periodNs, nodeTimeoutNs / 2);
         while (!closed) {
             if (publisherUp) {
                 toAll(MessageKind.HEARTBEAT, 0, new byte[0], null, null);
             }
             long now = System.nanoTime();
             Jedis subscription = subscriberJedis;
-            if (subscriberUp && publisherUp && subscription != null && now - lastSelfHeartbeatNs > staleNs) {
-                // our own heartbeats stopped coming back: the subscription is dead without having noticed
+            if (subscriberUp && publisherUp && subscription != null && now - lastReceiveNs > staleNs) {
                 LOG.warning("Redis subscription is silent; reconnecting");
                 RedisLink.closeQuietly(subscription);
             }
