@@ -7,7 +7,6 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import relay.loadgen.net.WsConnection;
-import relay.loadgen.net.WsListener;
 
 /**
  * {@code booth}: P booth/scanner pairs. Each scanner sends {@code relay_message} at a fixed rate; its booth
@@ -67,9 +66,8 @@ public final class BoothScenario extends Scenario {
         }
     }
 
-    private final class Booth implements WsListener {
+    private final class Booth extends Participant {
         final Pair pair;
-        Run run;
         int oneWay;
         CountDownLatch registered;
 
@@ -103,20 +101,13 @@ public final class BoothScenario extends Scenario {
         }
 
         @Override
-        public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
-            countClose(run, code, reason, initiatedByUs);
-        }
-
-        @Override
-        public void onFailed(WsConnection c, String kind) {
-            run.errors.add(kind);
-            registered.countDown();
+        CountDownLatch setUpLatch() {
+            return registered;
         }
     }
 
-    private final class Scanner implements WsListener {
+    private final class Scanner extends Participant {
         final Pair pair;
-        Run run;
         int roundTrip;
         CountDownLatch connected;
 
@@ -149,14 +140,8 @@ public final class BoothScenario extends Scenario {
         }
 
         @Override
-        public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
-            countClose(run, code, reason, initiatedByUs);
-        }
-
-        @Override
-        public void onFailed(WsConnection c, String kind) {
-            run.errors.add(kind);
-            connected.countDown();
+        CountDownLatch setUpLatch() {
+            return connected;
         }
     }
 

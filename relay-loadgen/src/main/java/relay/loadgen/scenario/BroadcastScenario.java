@@ -6,7 +6,6 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import relay.loadgen.net.WsConnection;
-import relay.loadgen.net.WsListener;
 
 /**
  * {@code broadcast}: N members of one group ({@code /ws/relay/} or a room {@code /ws/relay/<room>/}), S of
@@ -51,8 +50,7 @@ public final class BroadcastScenario extends Scenario {
         return members;
     }
 
-    private static final class Member implements WsListener {
-        final Run run;
+    private static final class Member extends Participant {
         final int series;
         final CountDownLatch ready;
         final MessageTemplate message;
@@ -75,14 +73,8 @@ public final class BroadcastScenario extends Scenario {
         }
 
         @Override
-        public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
-            countClose(run, code, reason, initiatedByUs);
-        }
-
-        @Override
-        public void onFailed(WsConnection c, String kind) {
-            run.errors.add(kind);
-            ready.countDown();
+        CountDownLatch setUpLatch() {
+            return ready;
         }
     }
 

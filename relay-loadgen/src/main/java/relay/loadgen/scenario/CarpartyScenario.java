@@ -8,7 +8,6 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import relay.loadgen.net.WsConnection;
-import relay.loadgen.net.WsListener;
 
 /**
  * {@code carparty}: R rooms, each one game server ({@code login_server}) and K clients ({@code login_client});
@@ -69,10 +68,9 @@ public final class CarpartyScenario extends Scenario {
     }
 
     /** One room: its game server connection and pacer. */
-    private final class Room implements WsListener {
+    private final class Room extends Participant {
         final int index;
         final String code;
-        Run run;
         WsConnection server;
         CountDownLatch opened;
         CountDownLatch connected;
@@ -112,14 +110,8 @@ public final class CarpartyScenario extends Scenario {
         }
 
         @Override
-        public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
-            countClose(run, code, reason, initiatedByUs);
-        }
-
-        @Override
-        public void onFailed(WsConnection c, String kind) {
-            run.errors.add(kind);
-            opened.countDown();
+        CountDownLatch setUpLatch() {
+            return opened;
         }
 
         boolean send(long intendedNs) {
@@ -151,11 +143,10 @@ public final class CarpartyScenario extends Scenario {
     }
 
     /** One client of a room. */
-    private final class Client implements WsListener {
+    private final class Client extends Participant {
         final Room room;
         final String id;
         final MessageTemplate input = new MessageTemplate("{\"input\":1,", "}", size);
-        Run run;
         int broadcastSeries;
         int targetedSeries;
         CountDownLatch opened;
@@ -180,14 +171,8 @@ public final class CarpartyScenario extends Scenario {
         }
 
         @Override
-        public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
-            countClose(run, code, reason, initiatedByUs);
-        }
-
-        @Override
-        public void onFailed(WsConnection c, String kind) {
-            run.errors.add(kind);
-            opened.countDown();
+        CountDownLatch setUpLatch() {
+            return opened;
         }
     }
 

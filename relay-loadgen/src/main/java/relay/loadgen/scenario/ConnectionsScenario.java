@@ -10,7 +10,6 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import relay.loadgen.net.WsConnection;
-import relay.loadgen.net.WsListener;
 
 /**
  * {@code connections}: opens C idle connections as fast as {@code --connect-concurrency} allows (spread over
@@ -69,8 +68,7 @@ public final class ConnectionsScenario extends Scenario {
         return connections;
     }
 
-    private static final class Idle implements WsListener {
-        final Run run;
+    private static final class Idle extends Participant {
         final int series;
         final CountDownLatch done;
 
@@ -93,14 +91,8 @@ public final class ConnectionsScenario extends Scenario {
         }
 
         @Override
-        public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
-            countClose(run, code, reason, initiatedByUs);
-        }
-
-        @Override
-        public void onFailed(WsConnection c, String kind) {
-            run.errors.add(kind);
-            done.countDown();
+        CountDownLatch setUpLatch() {
+            return done;
         }
     }
 

@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import relay.loadgen.net.BlockingWsClient;
 import relay.loadgen.net.WsConnection;
-import relay.loadgen.net.WsListener;
 
 /**
  * {@code echo}: N connections to {@code /echo}, each sending S-byte messages at R per second; latency is the
@@ -57,10 +56,9 @@ public final class EchoScenario extends Scenario {
         return connections;
     }
 
-    private final class Client implements WsListener {
+    private final class Client extends Participant {
         final CountDownLatch ready;
         final MessageTemplate message = new MessageTemplate("{", "}", size);
-        Run run;
         int series;
 
         Client(CountDownLatch ready) {
@@ -83,14 +81,8 @@ public final class EchoScenario extends Scenario {
         }
 
         @Override
-        public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
-            countClose(run, code, reason, initiatedByUs);
-        }
-
-        @Override
-        public void onFailed(WsConnection c, String kind) {
-            run.errors.add(kind);
-            ready.countDown();
+        CountDownLatch setUpLatch() {
+            return ready;
         }
     }
 

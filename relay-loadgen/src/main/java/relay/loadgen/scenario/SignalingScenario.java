@@ -7,7 +7,6 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import relay.loadgen.net.WsConnection;
-import relay.loadgen.net.WsListener;
 
 /**
  * {@code signaling}: a storm of P peer pairs connecting at once, each peer registering in its pair's room;
@@ -69,12 +68,11 @@ public final class SignalingScenario extends Scenario {
         return 2 * pairs;
     }
 
-    private final class Peer implements WsListener {
+    private final class Peer extends Participant {
         final String id;
         final String peerId;
         final String room;
         final boolean caller;
-        Run run;
         CountDownLatch registered;
         MessageTemplate offer;
         MessageTemplate answer;
@@ -159,14 +157,8 @@ public final class SignalingScenario extends Scenario {
         }
 
         @Override
-        public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
-            countClose(run, code, reason, initiatedByUs);
-        }
-
-        @Override
-        public void onFailed(WsConnection c, String kind) {
-            run.errors.add(kind);
-            registered.countDown();
+        CountDownLatch setUpLatch() {
+            return registered;
         }
     }
 

@@ -1,0 +1,29 @@
+package relay.loadgen.scenario;
+
+import java.util.concurrent.CountDownLatch;
+import relay.loadgen.net.WsConnection;
+import relay.loadgen.net.WsListener;
+
+/**
+ * A scenario's listener on one connection, with the two rules every scenario shares: a close the run did
+ * not ask for is an error (by its code), and a connection that never opens is an error (by its kind) that
+ * releases the set-up latch, so that set-up never waits for it. Runs on the connection's event loop.
+ */
+abstract class Participant implements WsListener {
+    /** The run this connection belongs to; set before the connection is opened. */
+    Run run;
+
+    /** The latch set-up waits on for this connection. */
+    abstract CountDownLatch setUpLatch();
+
+    @Override
+    public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
+        Scenario.countClose(run, code, reason, initiatedByUs);
+    }
+
+    @Override
+    public void onFailed(WsConnection c, String kind) {
+        run.errors.add(kind);
+        setUpLatch().countDown();
+    }
+}
