@@ -1,9 +1,9 @@
 package relay.proto.booth;
 
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import relay.route.MemberArrays;
 
 /**
  * booth_id to booth connection, and each booth_id's attached scanners, as one slot per booth_id. A slot
@@ -39,22 +39,13 @@ final class BoothRegistry {
         }
 
         void addScanner(BoothPeer scanner) {
-            BoothPeer[] current = scanners;
-            BoothPeer[] next = Arrays.copyOf(current, current.length + 1);
-            next[current.length] = scanner;
-            scanners = next;
+            scanners = MemberArrays.with(scanners, scanner);
         }
 
         void removeScanner(BoothPeer scanner) {
-            BoothPeer[] current = scanners;
-            for (int i = 0; i < current.length; i++) {
-                if (current[i] == scanner) {
-                    BoothPeer[] next = new BoothPeer[current.length - 1];
-                    System.arraycopy(current, 0, next, 0, i);
-                    System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-                    scanners = next;
-                    return;
-                }
+            int i = MemberArrays.indexOf(scanners, scanner);
+            if (i >= 0) {
+                scanners = MemberArrays.without(scanners, i);
             }
         }
 

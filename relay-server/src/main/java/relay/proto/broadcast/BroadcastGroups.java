@@ -1,9 +1,9 @@
 package relay.proto.broadcast;
 
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import relay.net.Connection;
+import relay.route.MemberArrays;
 
 /**
  * The broadcast groups by name: the shared group of {@code /ws/relay/} and {@code /ws/holds/}, and one per
@@ -40,10 +40,7 @@ final class BroadcastGroups {
                 if (group.retired) {
                     continue;
                 }
-                Connection[] current = group.members;
-                Connection[] next = Arrays.copyOf(current, current.length + 1);
-                next[current.length] = member;
-                group.members = next;
+                group.members = MemberArrays.with(group.members, member);
                 return group;
             } finally {
                 group.lock.unlock();
@@ -54,15 +51,9 @@ final class BroadcastGroups {
     void leave(Group group, Connection member) {
         group.lock.lock();
         try {
-            Connection[] current = group.members;
-            for (int i = 0; i < current.length; i++) {
-                if (current[i] == member) {
-                    Connection[] next = current.length == 1 ? NONE : new Connection[current.length - 1];
-                    System.arraycopy(current, 0, next, 0, i);
-                    System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-                    group.members = next;
-                    break;
-                }
+            int i = MemberArrays.indexOf(group.members, member);
+            if (i >= 0) {
+                group.members = MemberArrays.without(group.members, i);
             }
             if (group.members.length == 0 && !group.retired) {
                 group.retired = true;

@@ -2,7 +2,6 @@ package relay.proto.carparty;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import relay.cluster.MessageKind;
 import relay.cluster.NodeId;
 import relay.net.Connection;
 import relay.ws.CloseCode;
+import relay.route.MemberArrays;
 
 /**
  * CarParty across the nodes of a cluster (docs/cluster.md). A server code is owned cluster-wide by the node
@@ -150,11 +150,8 @@ final class CarpartyCluster {
                         remote = new RemoteClients();
                         room.remoteClients = remote;
                     }
-                    RemoteClient[] current = remote.clients;
-                    RemoteClient[] next = Arrays.copyOf(current, current.length + 1);
-                    next[current.length] = new RemoteClient(e.origin(), e.connection(),
-                            jsonString(e.sub()), e.sub());
-                    remote.set(next);
+                    remote.set(MemberArrays.with(remote.clients, new RemoteClient(e.origin(), e.connection(),
+                            jsonString(e.sub()), e.sub())));
                     room.server.send(CarpartyEndpoint.notice("connect", e.sub()));
                     return;
                 }
@@ -191,12 +188,8 @@ final class CarpartyCluster {
             if (i < 0) {
                 return false;
             }
-            RemoteClient[] current = remote.clients;
-            RemoteClient gone = current[i];
-            RemoteClient[] next = new RemoteClient[current.length - 1];
-            System.arraycopy(current, 0, next, 0, i);
-            System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-            remote.set(next);
+            RemoteClient gone = remote.clients[i];
+            remote.set(MemberArrays.without(remote.clients, i));
             if (!room.closed) {
                 room.server.send(CarpartyEndpoint.notice("disconnect", gone.clientIdJson()));
             }

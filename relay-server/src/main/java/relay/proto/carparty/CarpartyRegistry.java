@@ -1,10 +1,10 @@
 package relay.proto.carparty;
 
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import relay.cluster.NodeId;
 import relay.net.Connection;
+import relay.route.MemberArrays;
 
 /**
  * server_code to its game server and the clients logged in to it: one {@link Room} per live code.
@@ -50,25 +50,17 @@ final class CarpartyRegistry {
 
         /** Call holding the lock. */
         void add(CarpartyPeer client) {
-            CarpartyPeer[] current = clients;
-            CarpartyPeer[] next = Arrays.copyOf(current, current.length + 1);
-            next[current.length] = client;
-            clients = next;
+            clients = MemberArrays.with(clients, client);
         }
 
         /** Call holding the lock; returns whether the client was there. */
         boolean remove(CarpartyPeer client) {
-            CarpartyPeer[] current = clients;
-            for (int i = 0; i < current.length; i++) {
-                if (current[i] == client) {
-                    CarpartyPeer[] next = new CarpartyPeer[current.length - 1];
-                    System.arraycopy(current, 0, next, 0, i);
-                    System.arraycopy(current, i + 1, next, i, current.length - i - 1);
-                    clients = next;
-                    return true;
-                }
+            int i = MemberArrays.indexOf(clients, client);
+            if (i < 0) {
+                return false;
             }
-            return false;
+            clients = MemberArrays.without(clients, i);
+            return true;
         }
     }
 
