@@ -30,6 +30,15 @@ public final class LatencyHistogram {
         sumNs.add(ns);
     }
 
+    /** How many values were recorded. */
+    public long count() {
+        long total = 0;
+        for (LongAdder bucket : buckets) {
+            total += bucket.sum();
+        }
+        return total;
+    }
+
     /** Renders the histogram in the Prometheus text format, bounds in seconds. */
     public void render(StringBuilder out, String name, String help) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n');

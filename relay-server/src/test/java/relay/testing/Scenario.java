@@ -92,6 +92,10 @@ public final class Scenario {
         scenario.run();
     }
 
+    /** How long {@link #settle} waits at most. */
+    private static final long SETTLE_NS = 1_000_000_000L;
+    private long framesSent;
+
     private void run() throws Exception {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         try {
@@ -141,8 +145,14 @@ public final class Scenario {
 
     private void clientStep(TestClient client, String verb, String rest) throws Exception {
         switch (verb) {
-            case "sends" -> client.send(rest);
-            case "sends-binary" -> client.sendBinary(rest.getBytes(StandardCharsets.UTF_8));
+            case "sends" -> {
+                client.send(rest);
+                settle();
+            }
+            case "sends-binary" -> {
+                client.sendBinary(rest.getBytes(StandardCharsets.UTF_8));
+                settle();
+            }
             case "gets" -> assertMatches(Json.parse(rest), Json.parse(client.nextText()), false, "$");
             case "gets-ordered" -> assertMatches(Json.parse(rest), Json.parse(client.nextText()), true, "$");
             case "gets-text" -> assertEquals(rest, client.nextText(), "verbatim text");
@@ -159,6 +169,20 @@ public final class Scenario {
             case "closes" -> client.close();
             case "drops" -> client.abort();
             default -> fail("unknown step '" + verb + "'");
+        }
+    }
+
+    /**
+     * Waits (briefly, best effort) until the server has finished routing every frame the scenario sent, so
+     * that the next line, often on another connection, sees its effect: a game server's login_server has no
+     * reply to wait for, yet a player's login_client must come after it. Frames the server legitimately drops
+     * (after a close) simply let the wait run out.
+     */
+    private void settle() throws Exception {
+        framesSent++;
+        long deadline = System.nanoTime() + SETTLE_NS;
+        while (server().server().metrics().routingLatency.count() < framesSent && System.nanoTime() < deadline) {
+            Thread.sleep(1);
         }
     }
 
