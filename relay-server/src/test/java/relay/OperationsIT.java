@@ -105,4 +105,57 @@ class OperationsIT {
             process.destroyForcibly();
         }
     }
+
+    @Test
+    void outOfFileDescriptorsAcceptBacksOffLogsOnceAndRecovers() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/bin/prlimit").canExecute(), "needs prlimit");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        // A descriptor limit just above what the JVM itself needs: a few dozen connections exhaust it.
+        Process process = new ProcessBuilder("/usr/bin/prlimit", "--nofile=96:96", java,
+                "--sun-misc-unsafe-memory-access=allow", "-Djava.util.logging.manager=relay.log.ShutdownSafeLogManager",
+                "-cp", System.getProperty("java.class.path"), "relay.cli.Main", "--host", "127.0.0.1", "--port", "0",
+                "--handshake-timeout-ms", "60000")
+                .redirectErrorStream(true).start();
+        List<java.net.Socket> sockets = new java.util.ArrayList<>();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            CompletableFuture<Integer> port = new CompletableFuture<>();
+            List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread.ofVirtual().start(() -> {
+                Pattern listening = Pattern.compile("Listening on ws://127\\.0\\.0\\.1:(\\d+)");
+                try {
+                    for (String line; (line = out.readLine()) != null; ) {
+                        lines.add(line);
+                        Matcher m = listening.matcher(line);
+                        if (m.find()) {
+                            port.complete(Integer.parseInt(m.group(1)));
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    port.completeExceptionally(e);
+                }
+            });
+            int p = port.get(20, TimeUnit.SECONDS);
+            for (int i = 0; i < 120; i++) {
+                sockets.add(new java.net.Socket("127.0.0.1", p)); // completes in the kernel backlog even when accept cannot
+            }
+            TestClient.await("accept to run out of descriptors",
+                    () -> lines.stream().anyMatch(l -> l.contains("accept failed") && l.contains("backing off")));
+            for (int i = 0; i < 100; i++) {
+                sockets.get(i).close(); // the server releases these and gets its descriptors back
+            }
+            try (TestClient client = TestClient.connect(URI.create("ws://127.0.0.1:" + p + "/echo"))) {
+                client.send("served again");
+                assertEquals("served again", client.nextText());
+            }
+            long warnings = lines.stream().filter(l -> l.contains("accept failed")).count();
+            assertEquals(1, warnings, "logged once per interval: " + lines);
+            assertTrue(process.isAlive());
+        } finally {
+            for (java.net.Socket socket : sockets) {
+                socket.close();
+            }
+            process.destroyForcibly();
+        }
+    }
 }
