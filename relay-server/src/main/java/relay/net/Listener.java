@@ -73,7 +73,7 @@ public final class Listener {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                backOff(e);
+                backOff(e.getMessage());
                 continue;
             }
             try {
@@ -97,15 +97,19 @@ public final class Listener {
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "failed to set up an accepted connection", e);
                 closeQuietly(channel);
+            } catch (OutOfMemoryError e) {
+                // Memory pressure: shed this connection and pause, rather than let the accept loop die.
+                closeQuietly(channel);
+                backOff("out of memory");
             }
         }
     }
 
-    private void backOff(IOException e) {
+    private void backOff(String cause) {
         long now = context.clock().nanoTime();
         if (now - lastFailureLogNs > FAILURE_LOG_INTERVAL_NS) {
             lastFailureLogNs = now;
-            LOG.warning("accept failed on " + spec + " (" + e.getMessage() + "); backing off");
+            LOG.warning("accept failed on " + spec + " (" + cause + "); backing off");
         }
         try {
             Thread.sleep(ACCEPT_BACKOFF_MS);
