@@ -54,9 +54,9 @@ class SignalingClusterIT {
     @Test
     void theNewestRegistrationOfAnIdWinsAcrossNodes() throws Exception {
         try (TestCluster cluster = TestCluster.start(REDIS, 2);
-             TestClient dave = register(cluster.node(0), "dave", "r");
-             TestClient old = register(cluster.node(0), "erin", "r")) {
-            dave.nextJson();
+             TestClient dave = register(cluster.node(0), "dave", "r")) {
+            dave.nextJson(); // registered first, so that erin's arrival is dave's peer_joined (not the other way round)
+            TestClient old = register(cluster.node(0), "erin", "r");
             old.nextJson();
             assertEquals("peer_joined", dave.nextJson().get("type"));
             try (TestClient fresh = register(cluster.node(1), "erin", "r")) {
