@@ -63,16 +63,18 @@ class OperationsIT {
         }
     }
 
-    @Test
-    void sigtermClosesEveryConnectionWith1001AndExits() throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        // As the launcher starts it (see ./relay serve).
-        Process process = new ProcessBuilder(java, "--sun-misc-unsafe-memory-access=allow",
-                "-Djava.util.logging.manager=relay.log.ShutdownSafeLogManager", "-cp",
-                System.getProperty("java.class.path"), "relay.cli.Main", "--host", "127.0.0.1", "--port", "0",
-                "--shutdown-timeout-ms", "3000")
-                .redirectErrorStream(true).start();
-        try {
+    /**
+     * relay as the launcher starts it, in its own process, with its log lines collected; {@code prefix} goes
+     * in front of the java command (e.g. prlimit).
+     */
+    private record ServerProcess(Process process, int port, List<String> lines) implements AutoCloseable {
+        static ServerProcess start(List<String> prefix, String... flags) throws Exception {
+            List<String> command = new java.util.ArrayList<>(prefix);
+            command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "--sun-misc-unsafe-memory-access=allow", "-Djava.util.logging.manager=relay.log.ShutdownSafeLogManager",
+                    "-cp", System.getProperty("java.class.path"), "relay.cli.Main", "--host", "127.0.0.1", "--port", "0"));
+            command.addAll(List.of(flags));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             CompletableFuture<Integer> port = new CompletableFuture<>();
             List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -90,72 +92,69 @@ class OperationsIT {
                     port.completeExceptionally(e);
                 }
             });
-            int p = port.get(20, TimeUnit.SECONDS);
-            TestClient a = TestClient.connect(URI.create("ws://127.0.0.1:" + p + "/echo"));
-            TestClient b = TestClient.connect(URI.create("ws://127.0.0.1:" + p + "/echo"));
+            try {
+                return new ServerProcess(process, port.get(20, TimeUnit.SECONDS), lines);
+            } catch (Exception e) {
+                process.destroyForcibly();
+                throw e;
+            }
+        }
+
+        URI uri(String path) {
+            return URI.create("ws://127.0.0.1:" + port + path);
+        }
+
+        boolean logged(String text) {
+            return lines.stream().anyMatch(l -> l.contains(text));
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void sigtermClosesEveryConnectionWith1001AndExits() throws Exception {
+        try (ServerProcess relay = ServerProcess.start(List.of(), "--shutdown-timeout-ms", "3000")) {
+            TestClient a = TestClient.connect(relay.uri("/echo"));
+            TestClient b = TestClient.connect(relay.uri("/echo"));
             a.send("before").nextText();
-            process.toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
+            relay.process().toHandle().destroy(); // SIGTERM (Process.destroy would also close our end of its output)
             assertEquals(1001, a.awaitClose().code());
             assertEquals(1001, b.awaitClose().code());
-            assertTrue(process.waitFor(10, TimeUnit.SECONDS), "process did not exit after SIGTERM");
-            TestClient.await("the shutdown log line", () -> lines.stream().anyMatch(l -> l.contains("relay.Server: Stopped")));
-            assertTrue(lines.stream().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\[INFO\\] relay\\.Server: Shutting down.*")),
-                    String.join("\n", lines));
-        } finally {
-            process.destroyForcibly();
+            assertTrue(relay.process().waitFor(10, TimeUnit.SECONDS), "process did not exit after SIGTERM");
+            TestClient.await("the shutdown log line", () -> relay.logged("relay.Server: Stopped"));
+            assertTrue(relay.lines().stream().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\[INFO\\] relay\\.Server: Shutting down.*")),
+                    String.join("\n", relay.lines()));
         }
     }
 
     @Test
     void outOfFileDescriptorsAcceptBacksOffLogsOnceAndRecovers() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/bin/prlimit").canExecute(), "needs prlimit");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        // A descriptor limit just above what the JVM itself needs: a few dozen connections exhaust it.
-        Process process = new ProcessBuilder("/usr/bin/prlimit", "--nofile=96:96", java,
-                "--sun-misc-unsafe-memory-access=allow", "-Djava.util.logging.manager=relay.log.ShutdownSafeLogManager",
-                "-cp", System.getProperty("java.class.path"), "relay.cli.Main", "--host", "127.0.0.1", "--port", "0",
-                "--handshake-timeout-ms", "60000")
-                .redirectErrorStream(true).start();
         List<java.net.Socket> sockets = new java.util.ArrayList<>();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            CompletableFuture<Integer> port = new CompletableFuture<>();
-            List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-            Thread.ofVirtual().start(() -> {
-                Pattern listening = Pattern.compile("Listening on ws://127\\.0\\.0\\.1:(\\d+)");
-                try {
-                    for (String line; (line = out.readLine()) != null; ) {
-                        lines.add(line);
-                        Matcher m = listening.matcher(line);
-                        if (m.find()) {
-                            port.complete(Integer.parseInt(m.group(1)));
-                        }
-                    }
-                } catch (java.io.IOException e) {
-                    port.completeExceptionally(e);
-                }
-            });
-            int p = port.get(20, TimeUnit.SECONDS);
+        // A descriptor limit just above what the JVM itself needs: a few dozen connections exhaust it.
+        try (ServerProcess relay = ServerProcess.start(List.of("/usr/bin/prlimit", "--nofile=96:96"),
+                "--handshake-timeout-ms", "60000")) {
             for (int i = 0; i < 120; i++) {
-                sockets.add(new java.net.Socket("127.0.0.1", p)); // completes in the kernel backlog even when accept cannot
+                sockets.add(new java.net.Socket("127.0.0.1", relay.port())); // completes in the kernel backlog even when accept cannot
             }
-            TestClient.await("accept to run out of descriptors",
-                    () -> lines.stream().anyMatch(l -> l.contains("accept failed") && l.contains("backing off")));
+            TestClient.await("accept to run out of descriptors", () -> relay.logged("accept failed"));
             for (int i = 0; i < 100; i++) {
                 sockets.get(i).close(); // the server releases these and gets its descriptors back
             }
-            try (TestClient client = TestClient.connect(URI.create("ws://127.0.0.1:" + p + "/echo"))) {
+            try (TestClient client = TestClient.connect(relay.uri("/echo"))) {
                 client.send("served again");
                 assertEquals("served again", client.nextText());
             }
-            long warnings = lines.stream().filter(l -> l.contains("accept failed")).count();
-            assertEquals(1, warnings, "logged once per interval: " + lines);
-            assertTrue(process.isAlive());
+            long warnings = relay.lines().stream().filter(l -> l.contains("accept failed")).count();
+            assertEquals(1, warnings, "logged once per interval: " + relay.lines());
+            assertTrue(relay.process().isAlive());
         } finally {
             for (java.net.Socket socket : sockets) {
                 socket.close();
             }
-            process.destroyForcibly();
         }
     }
 }

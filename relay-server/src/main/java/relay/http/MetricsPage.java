@@ -19,8 +19,8 @@ public final class MetricsPage {
         gauge(out, "relay_connections_open", "WebSocket connections currently open", metrics.connectionsOpen.sum());
         gauge(out, "relay_sockets_live", "accepted sockets not yet released, including handshakes", connections.size());
         counter(out, "relay_connections_accepted_total", "TCP connections accepted", metrics.connectionsAccepted.sum());
-        counter(out, "relay_messages_in_total", "WebSocket messages received", metrics.messagesIn.sum());
-        counter(out, "relay_bytes_in_total", "payload bytes received", metrics.bytesIn.sum());
+        counter(out, "relay_messages_in_total", "WebSocket messages received", metrics.messagesIn());
+        counter(out, "relay_bytes_in_total", "payload bytes received", metrics.bytesIn());
         counter(out, "relay_frames_out_total", "frames written", metrics.framesOut.sum());
         counter(out, "relay_bytes_out_total", "bytes written", metrics.bytesOut.sum());
         counter(out, "relay_queue_overflows_total", "peers closed with 1013 because their outbound queue was full",

@@ -14,8 +14,6 @@ public final class Metrics {
     public final LongAdder connectionsOpen = new LongAdder();
     public final LongAdder queueOverflows = new LongAdder();
     public final LongAdder rateLimited = new LongAdder();
-    public final LongAdder messagesIn = new LongAdder();
-    public final LongAdder bytesIn = new LongAdder();
     public final LongAdder framesOut = new LongAdder();
     public final LongAdder bytesOut = new LongAdder();
     public final LatencyHistogram routingLatency = new LatencyHistogram();
@@ -47,6 +45,16 @@ public final class Metrics {
 
     public LongAdder openOnListener(String listener) {
         return openByListener.computeIfAbsent(listener, k -> new LongAdder());
+    }
+
+    /** Messages received on all protocols (the sum of the per-protocol counters, so not counted twice). */
+    public long messagesIn() {
+        return byProtocol.values().stream().mapToLong(c -> c.messagesIn.sum()).sum();
+    }
+
+    /** Payload bytes received on all protocols. */
+    public long bytesIn() {
+        return byProtocol.values().stream().mapToLong(c -> c.bytesIn.sum()).sum();
     }
 
     public Map<String, ProtocolCounters> protocols() {

@@ -296,8 +296,6 @@ final class ConnectionReader implements Runnable, MessageHandler {
             return false;
         }
         Metrics metrics = connection.context().metrics();
-        metrics.messagesIn.increment();
-        metrics.bytesIn.add(length);
         ProtocolCounters counters = connection.counters();
         counters.messagesIn.increment();
         counters.bytesIn.add(length);

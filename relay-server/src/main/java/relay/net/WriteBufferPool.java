@@ -29,8 +29,4 @@ public final class WriteBufferPool {
         buffer.clear();
         free.relaxedOffer(buffer);
     }
-
-    public int bufferBytes() {
-        return bufferBytes;
-    }
 }
