@@ -46,6 +46,8 @@ final class ConnectionReader implements Runnable, MessageHandler {
     static final int INITIAL_HEAD_BYTES = 1024;
 
     private FrameReader frames;
+    /** When {@link #admit} let the current message through. */
+    private long admittedAtNs;
     /** The method of the request being answered (HEAD gets no body); null before parsing. */
     private String lastMethod;
     /** Bytes read into the head buffer: the request head and whatever the client sent right behind it. */
@@ -275,7 +277,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
     @Override
     public void onText(byte[] bytes, int offset, int length) {
         if (admit(length)) {
-            long start = clock.nanoTime();
+            long start = admittedAtNs;
             connection.endpoint().onText(connection, bytes, offset, length);
             connection.context().metrics().routingLatency.recordNs(clock.nanoTime() - start);
         }
@@ -284,7 +286,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
     @Override
     public void onBinary(byte[] bytes, int offset, int length) {
         if (admit(length)) {
-            long start = clock.nanoTime();
+            long start = admittedAtNs;
             connection.endpoint().onBinary(connection, bytes, offset, length);
             connection.context().metrics().routingLatency.recordNs(clock.nanoTime() - start);
         }
@@ -300,6 +302,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
         counters.messagesIn.increment();
         counters.bytesIn.add(length);
         long now = clock.nanoTime();
+        admittedAtNs = now; // also the start of the routing-latency measurement
         boolean overMessages = messageRate != null && !messageRate.tryTake(1, now);
         if (overMessages || (byteRate != null && !byteRate.tryTake(length, now))) {
             metrics.rateLimited.increment();
