@@ -57,18 +57,16 @@ public final class BoothEndpoint implements Endpoint {
     @Override
     public void onText(Connection connection, byte[] bytes, int offset, int length) {
         BoothPeer peer = (BoothPeer) connection.attachment();
-        // Hot path: relay_message and ping are recognised on the bytes (syntax check plus one scan for the
-        // last "type" member), with no parse; every other message takes the full parse below.
-        if (JsonSyntax.isObject(bytes, offset, length)) {
-            long type = span(peer.cursor, bytes, offset, length, TYPE);
-            if (type >= 0 && equalsRaw(bytes, type, RELAY_MESSAGE)) {
+        switch (hotType(peer.cursor, bytes, offset, length)) {
+            case RELAY -> {
                 relay(peer, bytes, offset, length);
                 return;
             }
-            if (type >= 0 && equalsRaw(bytes, type, PING)) {
+            case PONG -> {
                 peer.send(BoothMessages.pong());
                 return;
             }
+            default -> { } // parsed below
         }
         Object message;
         try {
@@ -198,15 +196,11 @@ public final class BoothEndpoint implements Endpoint {
                 error(peer, "booth_gone", "Booth is no longer available");
                 return;
             }
-            long data = span(peer.cursor, bytes, offset, length, DATA);
-            booth.send(data < 0 ? BoothMessages.fromScanner(BoothMessages.NULL, 0, 4)
-                    : BoothMessages.fromScanner(bytes, start(data), length(data)));
+            booth.send(scannerFrame(peer.cursor, bytes, offset, length));
             return;
         }
         if (cluster != null && cluster.isRemotelyAttached(peer)) { // a scanner of a booth on another node
-            long data = span(peer.cursor, bytes, offset, length, DATA);
-            byte[] frame = data < 0 ? BoothMessages.fromScanner(BoothMessages.NULL, 0, 4)
-                    : BoothMessages.fromScanner(bytes, start(data), length(data));
+            byte[] frame = scannerFrame(peer.cursor, bytes, offset, length);
             if (cluster.fromScanner(peer, frame) == 2) {
                 error(peer, "booth_gone", "Booth is no longer available");
             }
@@ -222,9 +216,7 @@ public final class BoothEndpoint implements Endpoint {
             return;
         }
         BoothId id = own.boothId;
-        long data = span(peer.cursor, bytes, offset, length, DATA);
-        byte[] frame = data < 0 ? BoothMessages.fromBooth(BoothMessages.NULL, 0, 4, id)
-                : BoothMessages.fromBooth(bytes, start(data), length(data), id);
+        byte[] frame = boothFrame(peer.cursor, bytes, offset, length, id);
         BoothPeer firstLocal = scanners.length == 0 ? null : scanners[0];
         if (cluster != null && cluster.toEarliestRemote(own.id, firstLocal, frame)) {
             return; // the earliest-attached scanner is on another node
@@ -295,6 +287,40 @@ public final class BoothEndpoint implements Endpoint {
         }
         long member = span(peer.cursor, bytes, offset, length, BOOTH_ID);
         return BoothId.of(value, Arrays.copyOfRange(bytes, start(member), start(member) + length(member)));
+    }
+
+    static final int OTHER = 0;
+    static final int RELAY = 1;
+    static final int PONG = 2;
+
+    /**
+     * The per-message fast path: a valid JSON object whose {@code type} is {@code "relay_message"}
+     * ({@link #RELAY}) or {@code "ping"} ({@link #PONG}) is recognised on the bytes, with no parse and no
+     * allocation; anything else ({@link #OTHER}) takes the full parse.
+     */
+    static int hotType(JsonObjectCursor cursor, byte[] bytes, int offset, int length) {
+        if (!JsonSyntax.isObject(bytes, offset, length)) {
+            return OTHER;
+        }
+        long type = span(cursor, bytes, offset, length, TYPE);
+        if (type >= 0 && equalsRaw(bytes, type, RELAY_MESSAGE)) {
+            return RELAY;
+        }
+        return type >= 0 && equalsRaw(bytes, type, PING) ? PONG : OTHER;
+    }
+
+    /** A scanner's relay_message as the booth receives it; its data is copied as the raw JSON sent. */
+    static byte[] scannerFrame(JsonObjectCursor cursor, byte[] bytes, int offset, int length) {
+        long data = span(cursor, bytes, offset, length, DATA);
+        return data < 0 ? BoothMessages.fromScanner(BoothMessages.NULL, 0, 4)
+                : BoothMessages.fromScanner(bytes, start(data), length(data));
+    }
+
+    /** A booth's relay_message as its scanner receives it. */
+    static byte[] boothFrame(JsonObjectCursor cursor, byte[] bytes, int offset, int length, BoothId id) {
+        long data = span(cursor, bytes, offset, length, DATA);
+        return data < 0 ? BoothMessages.fromBooth(BoothMessages.NULL, 0, 4, id)
+                : BoothMessages.fromBooth(bytes, start(data), length(data), id);
     }
 
     /**

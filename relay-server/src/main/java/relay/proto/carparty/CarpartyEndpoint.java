@@ -186,14 +186,14 @@ public final class CarpartyEndpoint implements Endpoint {
         }
     }
 
-    private static final Object NO_RECEIVER = new Object();
+    static final Object NO_RECEIVER = new Object();
 
     /**
      * The {@code receiver_id} of a JSON object, or {@link #NO_RECEIVER} for anything else. Only frames that
      * have a top-level member so named are parsed (which also proves they are valid JSON); the rest, the
      * common case, cost one scan and no allocation.
      */
-    private static Object receiverOf(JsonObjectCursor cursor, byte[] bytes, int offset, int length) {
+    static Object receiverOf(JsonObjectCursor cursor, byte[] bytes, int offset, int length) {
         if (!cursor.reset(bytes, offset, length)) {
             return NO_RECEIVER;
         }
