@@ -45,13 +45,13 @@ public class BoothRelayBenchmark {
     }
 
     @Benchmark
-    public int recogniseOnly() {
+    public BoothEndpoint.HotType recogniseOnly() {
         return BoothEndpoint.hotType(cursor, message, 0, message.length);
     }
 
     @Benchmark
     public byte[] scannerToBooth() {
-        if (BoothEndpoint.hotType(cursor, message, 0, message.length) != BoothEndpoint.RELAY) {
+        if (BoothEndpoint.hotType(cursor, message, 0, message.length) != BoothEndpoint.HotType.RELAY_MESSAGE) {
             throw new IllegalStateException("not recognised");
         }
         return BoothEndpoint.scannerFrame(cursor, message, 0, message.length);
@@ -59,7 +59,7 @@ public class BoothRelayBenchmark {
 
     @Benchmark
     public byte[] boothToScanner() {
-        if (BoothEndpoint.hotType(cursor, message, 0, message.length) != BoothEndpoint.RELAY) {
+        if (BoothEndpoint.hotType(cursor, message, 0, message.length) != BoothEndpoint.HotType.RELAY_MESSAGE) {
             throw new IllegalStateException("not recognised");
         }
         return BoothEndpoint.boothFrame(cursor, message, 0, message.length, booth);

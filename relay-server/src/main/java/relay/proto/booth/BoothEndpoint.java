@@ -58,15 +58,15 @@ public final class BoothEndpoint implements Endpoint {
     public void onText(Connection connection, byte[] bytes, int offset, int length) {
         BoothPeer peer = (BoothPeer) connection.attachment();
         switch (hotType(peer.cursor, bytes, offset, length)) {
-            case RELAY -> {
+            case RELAY_MESSAGE -> {
                 relay(peer, bytes, offset, length);
                 return;
             }
-            case PONG -> {
+            case PING -> {
                 peer.send(BoothMessages.pong());
                 return;
             }
-            default -> { } // parsed below
+            case OTHER -> { } // parsed below
         }
         Object message;
         try {
@@ -289,24 +289,23 @@ public final class BoothEndpoint implements Endpoint {
         return BoothId.of(value, Arrays.copyOfRange(bytes, start(member), start(member) + length(member)));
     }
 
-    static final int OTHER = 0;
-    static final int RELAY = 1;
-    static final int PONG = 2;
+    /** The message types recognised on the bytes, without a parse. */
+    enum HotType { RELAY_MESSAGE, PING, OTHER }
 
     /**
-     * The per-message fast path: a valid JSON object whose {@code type} is {@code "relay_message"}
-     * ({@link #RELAY}) or {@code "ping"} ({@link #PONG}) is recognised on the bytes, with no parse and no
-     * allocation; anything else ({@link #OTHER}) takes the full parse.
+     * The per-message fast path: a valid JSON object whose {@code type} is {@code "relay_message"} or
+     * {@code "ping"} is recognised on the bytes, with no parse and no allocation; anything else is
+     * {@link HotType#OTHER} and takes the full parse.
      */
-    static int hotType(JsonObjectCursor cursor, byte[] bytes, int offset, int length) {
+    static HotType hotType(JsonObjectCursor cursor, byte[] bytes, int offset, int length) {
         if (!JsonSyntax.isObject(bytes, offset, length)) {
-            return OTHER;
+            return HotType.OTHER;
         }
         long type = span(cursor, bytes, offset, length, TYPE);
         if (type >= 0 && equalsRaw(bytes, type, RELAY_MESSAGE)) {
-            return RELAY;
+            return HotType.RELAY_MESSAGE;
         }
-        return type >= 0 && equalsRaw(bytes, type, PING) ? PONG : OTHER;
+        return type >= 0 && equalsRaw(bytes, type, PING) ? HotType.PING : HotType.OTHER;
     }
 
     /** A scanner's relay_message as the booth receives it; its data is copied as the raw JSON sent. */
