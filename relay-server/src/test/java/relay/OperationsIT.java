@@ -70,8 +70,11 @@ class OperationsIT {
     private record ServerProcess(Process process, int port, List<String> lines) implements AutoCloseable {
         static ServerProcess start(List<String> prefix, String... flags) throws Exception {
             List<String> command = new java.util.ArrayList<>(prefix);
-            command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "--sun-misc-unsafe-memory-access=allow", "-Djava.util.logging.manager=relay.log.ShutdownSafeLogManager",
+            command.add(ProcessHandle.current().info().command().orElse("java"));
+            if (Runtime.version().feature() >= 23) {
+                command.add("--sun-misc-unsafe-memory-access=allow"); // JDK 21/22 do not know the option
+            }
+            command.addAll(List.of("-Djava.util.logging.manager=relay.log.ShutdownSafeLogManager",
                     "-cp", System.getProperty("java.class.path"), "relay.cli.Main", "--host", "127.0.0.1", "--port", "0"));
             command.addAll(List.of(flags));
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

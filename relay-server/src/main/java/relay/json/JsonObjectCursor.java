@@ -109,11 +109,6 @@ public final class JsonObjectCursor {
         }
     }
 
-    /** Whether the current value is the JSON literal {@code null}. */
-    public boolean valueIsNull() {
-        return valueEnd - valueStart == 4 && bytes[valueStart] == 'n';
-    }
-
     private int skipSpace(int p) {
         while (p < end) {
             byte b = bytes[p];

@@ -21,9 +21,11 @@ import relay.ws.FrameWriter;
 import relay.ws.Opcode;
 
 /**
- * The JSON work each protocol does per relayed message, done the way relay does it today: parse with
- * {@link Json#parse} into maps, rewrite, {@link Json#write}, encode one frame. The message carries a data
- * member of 16 B to 64 KiB.
+ * The JSON work each protocol does per relayed message, done through a tree: parse with {@link Json#parse}
+ * into maps, rewrite, {@link Json#write}, encode one frame. The message carries a data member of 16 B to
+ * 64 KiB. Signaling still works this way; booth and CarParty now rewrite on the bytes, and their own code
+ * is measured by {@code relay.proto.booth.BoothRelayBenchmark} and
+ * {@code relay.proto.carparty.CarpartyRelayBenchmark}. The tree versions stay here as the comparison.
  * <ul>
  *   <li>{@code carpartyInjectClientId}: a client's input gets its {@code client_id} set (protocols.md, carparty);</li>
  *   <li>{@code boothWrapScannerMessage}: a scanner's {@code relay_message} becomes

@@ -85,15 +85,6 @@ public final class ClientGroup implements AutoCloseable {
         return c;
     }
 
-    /** Waits until no handshake is in flight; false on timeout. */
-    public boolean awaitHandshakes(long timeoutMs, int maxPendingConnects) throws InterruptedException {
-        if (pending.tryAcquire(maxPendingConnects, timeoutMs, TimeUnit.MILLISECONDS)) {
-            pending.release(maxPendingConnects);
-            return true;
-        }
-        return false;
-    }
-
     /** Sends Close 1000 on every open connection, waits up to {@code graceMs} for the replies, then drops all. */
     public void closeAll(long graceMs) throws InterruptedException {
         for (WsConnection c : connections) {

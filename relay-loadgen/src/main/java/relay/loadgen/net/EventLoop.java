@@ -54,10 +54,6 @@ public final class EventLoop implements Runnable {
         return thread.threadId();
     }
 
-    public boolean inLoop() {
-        return Thread.currentThread() == thread;
-    }
-
     /** Runs a task on the loop thread (set-up and tear-down only: it allocates). */
     public void execute(Runnable task) {
         tasks.add(task);

@@ -89,7 +89,7 @@ public abstract class Scenario implements Callable<Integer> {
     @Option(names = "--out", description = "Results directory. Default: results/<scenario>-<yyyyMMdd-HHmmss>/")
     protected Path out;
 
-    @Option(names = "--label", description = "Label of this run in compare pages (e.g. relay-zgc). Default: <scenario> <url>")
+    @Option(names = "--label", description = "Label of this run in compare pages (e.g. relay-zgc). Default: <scenario> <host:port>")
     protected String label;
 
     @Option(names = "--quiet", description = "No progress line.")
@@ -136,10 +136,6 @@ public abstract class Scenario implements Callable<Integer> {
     /** Whether intervals written before the warm-up ends are kept (scenarios whose set-up is the measurement). */
     protected boolean recordsSetUp() {
         return false;
-    }
-
-    public Path outDir() {
-        return out;
     }
 
     @Override

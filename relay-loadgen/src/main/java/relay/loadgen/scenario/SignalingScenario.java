@@ -77,7 +77,6 @@ public final class SignalingScenario extends Scenario {
         MessageTemplate offer;
         MessageTemplate answer;
         MessageTemplate ice;
-        boolean peerPresent;
         boolean started;
 
         Peer(int pair, boolean caller) {
@@ -137,7 +136,6 @@ public final class SignalingScenario extends Scenario {
 
         /** The callee is registered in the room: the caller starts offering (loop thread). */
         private void peerReady(WsConnection connection) {
-            peerPresent = true;
             if (caller && !started && run.loadStartNs() != Long.MAX_VALUE) {
                 started = true;
                 Pacer pacer = new Pacer(run, connection.loop(), rate) {

@@ -357,8 +357,4 @@ final class BoothCluster {
     private static BoothId idOf(byte[] json) {
         return BoothId.of(Json.parse(json, 0, json.length), json);
     }
-
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

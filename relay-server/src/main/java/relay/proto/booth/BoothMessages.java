@@ -21,6 +21,7 @@ final class BoothMessages {
     private static final byte[] ORIGINAL_TYPE = ascii(",\"original_type\":\"relay_message\"");
     private static final byte[] BOOTH_ID = ascii(",\"booth_id\":");
     private static final byte[] PONG = ascii("{\"type\":\"pong\"");
+    private static final byte[] ERROR = ascii("{\"type\":\"error\",\"message\":");
     private static final byte[] TIMESTAMP = ascii(",\"timestamp\":\"");
     private static final int TIMESTAMP_MEMBER = TIMESTAMP.length + Timestamps.LENGTH + 2; // closing quote and brace
 
@@ -53,8 +54,7 @@ final class BoothMessages {
         JsonWriter text = Json.DSL.newWriter(64 + message.length()); // rare: serialising the text needs escaping
         text.writeString(message);
         byte[] json = text.toByteArray();
-        return new Frame(TYPE.length + "error\",\"message\":".length() + json.length)
-                .put(TYPE).putAscii("error\",\"message\":").put(json, 0, json.length).endWithTimestamp();
+        return new Frame(ERROR.length + json.length).put(ERROR).put(json, 0, json.length).endWithTimestamp();
     }
 
     private static byte[] ascii(String text) {

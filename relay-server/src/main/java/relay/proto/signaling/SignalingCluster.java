@@ -14,8 +14,6 @@ import relay.cluster.MessageKind;
 import relay.cluster.NodeId;
 import relay.json.Json;
 import relay.net.Connection;
-import relay.ws.FrameWriter;
-import relay.ws.Opcode;
 
 /**
  * Signaling rooms and targets across the nodes of a cluster (docs/cluster.md).
@@ -126,14 +124,14 @@ final class SignalingCluster {
 
     /** Under the endpoint's lock: a local peer joined; other nodes' members get the same peer_joined frame. */
     void joined(Object clientId, Object roomId, byte[] peerJoinedFrame) {
-        bus.toTopic(topic(roomId), MessageKind.SIGNALING_JOINED, 0, bytes(Json.writeString(roomId)),
-                bytes(Json.writeString(clientId)), peerJoinedFrame);
+        bus.toTopic(topic(roomId), MessageKind.SIGNALING_JOINED, 0, Json.write(roomId),
+                Json.write(clientId), peerJoinedFrame);
     }
 
     /** Under the endpoint's lock: a local peer left its room ({@code roomEmpty}: no local member is left). */
     void left(Object clientId, Object roomId, boolean roomEmpty) {
         String idJson = Json.writeString(clientId);
-        bus.toTopic(topic(roomId), MessageKind.SIGNALING_LEFT, 0, bytes(Json.writeString(roomId)), bytes(idJson),
+        bus.toTopic(topic(roomId), MessageKind.SIGNALING_LEFT, 0, Json.write(roomId), bytes(idJson),
                 SignalingEndpoint.encodeLeft(clientId));
         bus.leave(topic(roomId)); // one leave per register's join: the node holds the topic while any member does
         if (roomEmpty) {
@@ -168,8 +166,8 @@ final class SignalingCluster {
 
     /** An offer, answer or ICE candidate for a member on {@code node}: the frame it gets, verbatim. */
     void toTarget(NodeId node, Object roomId, Object targetId, byte[] frame) {
-        bus.toNode(node, MessageKind.SIGNALING_TO_TARGET, 0, bytes(Json.writeString(roomId)),
-                bytes(Json.writeString(targetId)), frame);
+        bus.toNode(node, MessageKind.SIGNALING_TO_TARGET, 0, Json.write(roomId),
+                Json.write(targetId), frame);
     }
 
     private void onJoined(Envelope e) {
@@ -257,9 +255,5 @@ final class SignalingCluster {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static byte[] frame(Map<String, Object> message) {
-        return FrameWriter.encode(Opcode.TEXT, Json.write(message));
     }
 }

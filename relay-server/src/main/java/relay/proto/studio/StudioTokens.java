@@ -4,12 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import relay.config.SharedSecret;
 
 /**
  * The studio token file ({@code --studio-tokens FILE}): which token each table or device must present.
@@ -28,9 +27,9 @@ import java.util.Set;
  * Tokens cannot contain whitespace; anything else on a line is an error reported with its line number.
  */
 public final class StudioTokens {
-    private final Map<String, Set<String>> tokensById;
+    private final Map<String, List<SharedSecret>> tokensById;
 
-    private StudioTokens(Map<String, Set<String>> tokensById) {
+    private StudioTokens(Map<String, List<SharedSecret>> tokensById) {
         this.tokensById = tokensById;
     }
 
@@ -45,7 +44,7 @@ public final class StudioTokens {
     }
 
     static StudioTokens parse(List<String> lines, String source) {
-        Map<String, Set<String>> byId = new HashMap<>();
+        Map<String, List<SharedSecret>> byId = new HashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
             if (line.isEmpty() || line.startsWith("#")) {
@@ -55,7 +54,7 @@ public final class StudioTokens {
             if (parts.length != 2) {
                 throw new IllegalArgumentException(source + ":" + (i + 1) + ": expected '<table or device id> <token>'");
             }
-            byId.computeIfAbsent(parts[0], k -> new HashSet<>()).add(parts[1]);
+            byId.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(SharedSecret.of(parts[1]));
         }
         return new StudioTokens(byId);
     }
@@ -70,15 +69,13 @@ public final class StudioTokens {
         return matches(tokensById.get(clientId), token) | matches(tokensById.get(tableId), token);
     }
 
-    private static boolean matches(Set<String> tokens, String token) {
+    private static boolean matches(List<SharedSecret> tokens, String token) {
         if (tokens == null) {
             return false;
         }
-        byte[] given = token.getBytes(StandardCharsets.UTF_8);
         boolean match = false;
-        for (String expected : tokens) {
-            // constant-time per comparison: a wrong token must not reveal how much of it was right
-            match |= MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given);
+        for (SharedSecret expected : tokens) {
+            match |= expected.matches(token); // every one compared: which matched must not show in the time taken
         }
         return match;
     }
