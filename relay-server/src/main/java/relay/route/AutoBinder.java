@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import relay.json.Json;
+import relay.json.PythonText;
 import relay.json.Timestamps;
 import relay.metrics.Metrics;
 import relay.net.Connection;
@@ -110,7 +111,7 @@ public final class AutoBinder implements Endpoint {
         Endpoint endpoint = protocol == null ? null : protocols.get(protocol);
         if (endpoint == null) {
             Object type = object.get("type");
-            reject(connection, "Unknown message type: " + (type == null ? "None" : type), "unknown_type");
+            reject(connection, "Unknown message type: " + PythonText.str(type), "unknown_type"); // as seed 000's f-string
             return;
         }
         bind(connection, endpoint, protocol + " (first frame)").onText(connection, bytes, offset, length);

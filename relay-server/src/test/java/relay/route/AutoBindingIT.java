@@ -48,6 +48,10 @@ class AutoBindingIT {
             assertUnboundError("Unknown message type: hello", client.nextJson());
             client.send("{\"text\":\"hi\"}");
             assertUnboundError("Unknown message type: None", client.nextJson());
+            client.send("{\"type\":true}");
+            assertUnboundError("Unknown message type: True", client.nextJson()); // Python's str(), as the seeds printed it
+            client.send("{\"type\":[1,\"a\",null]}");
+            assertUnboundError("Unknown message type: [1, 'a', None]", client.nextJson());
             client.sendBinary("{\"type\":\"register\",\"client_id\":\"pc\"}".getBytes());
             assertUnboundError("Invalid JSON message", client.nextJson());
             // it has spoken, so no studio welcome comes after the idle window
