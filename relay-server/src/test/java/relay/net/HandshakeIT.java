@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import relay.testing.RawClient;
 import relay.testing.TestClient;
@@ -139,6 +140,21 @@ class HandshakeIT {
         try (RawClient raw = new RawClient(server.port())) {
             assertTrue(raw.request("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n").startsWith("HTTP/1.1 200 "));
             assertEquals("", raw.readToEnd());
+        }
+    }
+
+    /** HttpRoutes: the plain-HTTP pages serve GET and HEAD; any other method gets 405 and the methods it may use. */
+    @ParameterizedTest(name = "{0} {1} -> 405")
+    @CsvSource({"POST, /healthz", "PUT, /metrics", "DELETE, /healthz", "OPTIONS, /metrics"})
+    void answers405WithAllowToAnotherMethodOnAnHttpPage(String method, String path) throws Exception {
+        try (RawClient raw = new RawClient(server.port())) {
+            // with a small body, as a real POST would carry: it is drained, so the close does not reset the response
+            String head = raw.request(method + " " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                    + "Content-Length: 5\r\n\r\nhello");
+            assertTrue(head.startsWith("HTTP/1.1 405 Method Not Allowed\r\n"), head);
+            assertTrue(head.contains("\r\nAllow: GET, HEAD\r\n"), head);
+            assertTrue(head.contains("\r\nConnection: close\r\n"), head);
+            assertEquals("method not allowed\n", raw.readToEnd(), "the reason, then the end of the connection");
         }
     }
 
