@@ -102,7 +102,7 @@ public final class ClusterOwnership implements AutoCloseable {
         this.redis = redis;
         this.bus = bus;
         this.keyPrefix = config.prefix() + ":own:";
-        this.tokenCounter = bytes(config.prefix() + ":own-token");
+        this.tokenCounter = Envelope.utf8(config.prefix() + ":own-token");
         bus.on(MessageKind.OWNER_CHANGED, this::onOwnerChanged);
         bus.onNodeDown(node -> ownerCache.values().removeIf(o -> o.node().equals(node)));
         bus.onLinkUp(() -> {
@@ -128,8 +128,8 @@ public final class ClusterOwnership implements AutoCloseable {
         String key = key(kind, id);
         try {
             Owned held = owned.get(key);
-            Owner holder = Owner.parse(text(redis.call(j -> j.eval(CLAIM, 2, bytes(key), tokenCounter, selfBytes,
-                    leaseBytes, bytes(held == null ? "0" : Long.toString(held.token()))))));
+            Owner holder = Owner.parse(text(redis.call(j -> j.eval(CLAIM, 2, Envelope.utf8(key), tokenCounter, selfBytes,
+                    leaseBytes, Envelope.utf8(held == null ? "0" : Long.toString(held.token()))))));
             ownerCache.put(key, holder);
             if (!holder.node().equals(self)) {
                 return false;
@@ -151,7 +151,7 @@ public final class ClusterOwnership implements AutoCloseable {
         Owner cached = ownerCache.get(key);
         NodeId previous = cached == null ? null : cached.node();
         try {
-            List<?> result = (List<?>) redis.call(j -> j.eval(TAKE_OVER, 2, bytes(key), tokenCounter, selfBytes, leaseBytes));
+            List<?> result = (List<?>) redis.call(j -> j.eval(TAKE_OVER, 2, Envelope.utf8(key), tokenCounter, selfBytes, leaseBytes));
             previous = result.get(0) instanceof byte[] b ? Owner.parse(new String(b, StandardCharsets.US_ASCII)).node() : null;
             Owner now = Owner.parse(text(result.get(1)));
             owned.put(key, new Owned(kind, id, now.token()));
@@ -175,7 +175,7 @@ public final class ClusterOwnership implements AutoCloseable {
         ownerCache.remove(key);
         String value = self + ":" + mine.token();
         try {
-            redis.call(j -> j.eval(RELEASE, 1, bytes(key), bytes(value)));
+            redis.call(j -> j.eval(RELEASE, 1, Envelope.utf8(key), Envelope.utf8(value)));
         } catch (JedisException e) {
             LOG.fine("Release of " + key + " left to its lease: " + e.getMessage());
         }
@@ -201,7 +201,7 @@ public final class ClusterOwnership implements AutoCloseable {
             return cached.node();
         }
         try {
-            Object value = redis.call(j -> j.get(bytes(key)));
+            Object value = redis.call(j -> j.get(Envelope.utf8(key)));
             if (value == null) {
                 return null;
             }
@@ -226,7 +226,7 @@ public final class ClusterOwnership implements AutoCloseable {
 
     /** Payload: {@code NODE:TOKEN} for a new owner, {@code -:TOKEN} for the release of that token's claim. */
     private void announce(String key, String value) {
-        bus.toAll(MessageKind.OWNER_CHANGED, 0, bytes(key), null, bytes(value));
+        bus.toAll(MessageKind.OWNER_CHANGED, 0, Envelope.utf8(key), null, Envelope.utf8(value));
     }
 
     private void onOwnerChanged(Envelope envelope) {
@@ -282,8 +282,8 @@ public final class ClusterOwnership implements AutoCloseable {
                 Pipeline pipeline = j.pipelined();
                 List<Response<Object>> responses = new ArrayList<>(entries.size());
                 for (Map.Entry<String, Owned> e : entries) {
-                    responses.add(pipeline.eval(CLAIM, 2, bytes(e.getKey()), tokenCounter, selfBytes, leaseBytes,
-                            bytes(Long.toString(e.getValue().token()))));
+                    responses.add(pipeline.eval(CLAIM, 2, Envelope.utf8(e.getKey()), tokenCounter, selfBytes, leaseBytes,
+                            Envelope.utf8(Long.toString(e.getValue().token()))));
                 }
                 pipeline.sync();
                 List<Object> values = new ArrayList<>(responses.size());
@@ -328,9 +328,6 @@ public final class ClusterOwnership implements AutoCloseable {
         return keyPrefix + kind + ":" + id;
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 
     private static String text(Object redisValue) {
         if (redisValue instanceof byte[] b) {

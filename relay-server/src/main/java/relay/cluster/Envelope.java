@@ -100,7 +100,8 @@ public record Envelope(MessageKind kind, NodeId origin, long sequence, long conn
         return new String(sub, StandardCharsets.UTF_8);
     }
 
-    static byte[] utf8(String s) {
+    /** A name's UTF-8 bytes, for an envelope's key or sub or a Redis key (null: empty). */
+    public static byte[] utf8(String s) {
         return s == null ? EMPTY : s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -56,7 +56,7 @@ public final class StudioCluster {
     public StudioCluster(Cluster cluster, StudioTables tables) {
         this.cluster = cluster;
         this.tables = tables;
-        this.tableSet = bytes(cluster.key("studio:tables"));
+        this.tableSet = Envelope.utf8(cluster.key("studio:tables"));
         cluster.bus().on(MessageKind.STUDIO_TABLE_CHANGED, this::onChanged);
         cluster.bus().onLinkUp(() -> Thread.ofVirtual().name("relay-studio-load").start(this::loadAll));
         tables.shareWith(this);
@@ -77,12 +77,12 @@ public final class StudioCluster {
 
     private boolean run(TableStatus table, Map<?, ?> update, String now) {
         List<byte[]> args = new ArrayList<>();
-        args.add(bytes(table.tableId()));
+        args.add(Envelope.utf8(table.tableId()));
         args.add(now == null ? new byte[0] : Json.write(now));
         Map<String, Object> seed = table.snapshot();
-        args.add(bytes(Integer.toString(seed.size())));
+        args.add(Envelope.utf8(Integer.toString(seed.size())));
         seed.forEach((field, value) -> {
-            args.add(bytes(field));
+            args.add(Envelope.utf8(field));
             args.add(Json.write(value));
         });
         if (update != null) {
@@ -90,7 +90,7 @@ public final class StudioCluster {
                 String field = TableStatus.FIELD_BY_KEY.get(String.valueOf(e.getKey()));
                 if (field != null) {
                     table.warnIfUnusual(field, e.getValue());
-                    args.add(bytes(field));
+                    args.add(Envelope.utf8(field));
                     args.add(Json.write(e.getValue()));
                 }
             }
@@ -107,7 +107,7 @@ public final class StudioCluster {
         Map<String, Object> fields = decode(result);
         table.replace(fields);
         if (update != null) {
-            cluster.bus().toAll(MessageKind.STUDIO_TABLE_CHANGED, 0, bytes(table.tableId()), null, Json.write(table.snapshot()));
+            cluster.bus().toAll(MessageKind.STUDIO_TABLE_CHANGED, 0, Envelope.utf8(table.tableId()), null, Json.write(table.snapshot()));
         }
         return true;
     }
@@ -158,7 +158,7 @@ public final class StudioCluster {
     }
 
     private byte[] hashKey(String tableId) {
-        return bytes(cluster.key("studio:" + tableId));
+        return Envelope.utf8(cluster.key("studio:" + tableId));
     }
 
     private static Map<String, Object> decode(Object hgetall) {
@@ -179,7 +179,4 @@ public final class StudioCluster {
         }
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }
