@@ -60,6 +60,22 @@ public final class ClusterBus implements AutoCloseable {
 
     private record Outgoing(byte[] channel, byte[] message, boolean counted) {}
 
+    /**
+     * A topic and its Redis channel, encoded once: a protocol keeps the handle {@link #join} returns (e.g.
+     * with its broadcast group) and publishes with it, so a publish does not encode the name again. The
+     * bus keeps a held topic while this node has local holders and forgets it with the last one.
+     */
+    public static final class Topic {
+        private final String channelName;
+        private final byte[] channel;
+        private int holders; // guarded by subscriptions
+
+        private Topic(String channelName) {
+            this.channelName = channelName;
+            this.channel = Envelope.utf8(channelName);
+        }
+    }
+
     private final ClusterConfig config;
     private final NodeId self;
     private final RedisLink link;
@@ -79,8 +95,8 @@ public final class ClusterBus implements AutoCloseable {
     private final Map<NodeId, Long> peers = new ConcurrentHashMap<>();
 
     private final ReentrantLock subscriptions = new ReentrantLock();
-    /** Topic -> number of local holders; guarded by {@code subscriptions}. */
-    private final Map<String, Integer> topics = new java.util.HashMap<>();
+    /** The topics this node holds, by name; changed under {@code subscriptions}, read without it. */
+    private final Map<String, Topic> topics = new ConcurrentHashMap<>();
     /** The live subscription, null while (re)connecting; guarded by {@code subscriptions}. */
     private Subscriber active;
     /** Channels Redis has confirmed for the live subscription (tests and diagnostics). */
@@ -110,7 +126,7 @@ public final class ClusterBus implements AutoCloseable {
         this.link = link;
         this.counters = counters;
         this.channelPrefix = config.prefix() + ":";
-        this.controlChannel = bytes(channelPrefix + "ctl");
+        this.controlChannel = Envelope.utf8(channelPrefix + "ctl");
         this.selfChannel = nodeChannel(self);
         this.queue = new MpscArrayQueue<>(config.publishQueueMessages());
     }
@@ -160,8 +176,15 @@ public final class ClusterBus implements AutoCloseable {
         return offer(nodeChannel(node), kind, connection, key, sub, payload, true);
     }
 
-    public boolean toTopic(String topic, MessageKind kind, long connection, byte[] key, byte[] sub, byte[] payload) {
-        return offer(topicChannel(topic), kind, connection, key, sub, payload, true);
+    /** To every node that holds {@code topic} (this node's own holders are the caller's to serve). */
+    public boolean toTopic(Topic topic, MessageKind kind, long connection, byte[] key, byte[] sub, byte[] payload) {
+        return offer(topic.channel, kind, connection, key, sub, payload, true);
+    }
+
+    /** The topic of this name: the handle this node holds, if it does, else a new one (to publish without holding). */
+    public Topic topic(String name) {
+        Topic held = topics.get(name);
+        return held != null ? held : new Topic(channelPrefix + "t:" + name);
     }
 
     /** To every node's control channel (this node's subscriber skips its own envelopes). */
@@ -189,24 +212,32 @@ public final class ClusterBus implements AutoCloseable {
     }
 
     /**
-     * Joins a topic (reference-counted): this node receives what any node publishes to it. Returns once Redis
-     * has confirmed the subscription (one round trip, for the node's first holder only; at most
-     * {@link #JOIN_WAIT_MS}, and at once while the link is down), so that a member who has joined hears
-     * everything other nodes send from then on, as it would from its own node.
+     * Joins a topic (reference-counted): this node receives what any node publishes to it. Returns the held
+     * topic, to publish with, once Redis has confirmed the subscription (one round trip, for the node's first
+     * holder only; at most {@link #JOIN_WAIT_MS}, and at once while the link is down), so that a member who
+     * has joined hears everything other nodes send from then on, as it would from its own node.
      */
-    public void join(String topic) {
+    public Topic join(String name) {
+        Topic topic;
         subscriptions.lock();
         try {
-            if (topics.merge(topic, 1, Integer::sum) == 1 && active != null) {
-                active.subscribeQuietly(topicChannel(topic));
+            topic = topics.get(name);
+            if (topic == null) {
+                topic = new Topic(channelPrefix + "t:" + name);
+                topics.put(name, topic);
+                if (active != null) {
+                    active.subscribeQuietly(topic.channel);
+                }
             }
+            topic.holders++;
         } finally {
             subscriptions.unlock();
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_WAIT_MS);
-        while (!isSubscribed(topic) && isUp() && System.nanoTime() < deadline) {
+        while (!confirmed.contains(topic.channelName) && isUp() && System.nanoTime() < deadline) {
             LockSupport.parkNanos(JOIN_POLL_NS);
         }
+        return topic;
     }
 
     /** Whether Redis has confirmed this node's subscription to {@code topic} (a joined topic is live from then on). */
@@ -216,12 +247,7 @@ public final class ClusterBus implements AutoCloseable {
 
     /** Whether this node holds {@code topic} (joined and not yet left), whatever Redis has confirmed so far. */
     public boolean holds(String topic) {
-        subscriptions.lock();
-        try {
-            return topics.containsKey(topic);
-        } finally {
-            subscriptions.unlock();
-        }
+        return topics.containsKey(topic);
     }
 
     /** Counts an envelope that arrived for something this node no longer has (a member, a client that left). */
@@ -229,21 +255,19 @@ public final class ClusterBus implements AutoCloseable {
         counters.dropsUndeliverable.increment();
     }
 
-    /** Leaves a topic joined with {@link #join}; the last local holder unsubscribes the node. */
-    public void leave(String topic) {
+    /** Leaves a topic joined with {@link #join}; the last local holder unsubscribes the node and drops the topic. */
+    public void leave(String name) {
         subscriptions.lock();
         try {
-            Integer holders = topics.get(topic);
-            if (holders == null) {
+            Topic topic = topics.get(name);
+            if (topic == null) {
                 return;
             }
-            if (holders == 1) {
-                topics.remove(topic);
+            if (--topic.holders == 0) {
+                topics.remove(name);
                 if (active != null) {
-                    active.unsubscribeQuietly(topicChannel(topic));
+                    active.unsubscribeQuietly(topic.channel);
                 }
-            } else {
-                topics.put(topic, holders - 1);
             }
         } finally {
             subscriptions.unlock();
@@ -377,8 +401,8 @@ public final class ClusterBus implements AutoCloseable {
                 if (!topics.isEmpty()) {
                     byte[][] channels = new byte[topics.size()][];
                     int i = 0;
-                    for (String topic : topics.keySet()) {
-                        channels[i++] = topicChannel(topic);
+                    for (Topic topic : topics.values()) {
+                        channels[i++] = topic.channel;
                     }
                     subscribe(channels);
                 }
@@ -602,15 +626,7 @@ public final class ClusterBus implements AutoCloseable {
     }
 
     byte[] nodeChannel(NodeId node) {
-        return nodeChannels.computeIfAbsent(node, n -> bytes(channelPrefix + "n:" + n));
-    }
-
-    byte[] topicChannel(String topic) {
-        return bytes(channelPrefix + "t:" + topic);
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
+        return nodeChannels.computeIfAbsent(node, n -> Envelope.utf8(channelPrefix + "n:" + n));
     }
 
     /** Stops every thread and closes both connections; call {@link #flush} first to send what is queued. */

@@ -1,6 +1,9 @@
 package relay.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static relay.testing.TestClient.await;
 
@@ -43,8 +46,9 @@ class ClusterBusIT {
             BlockingQueue<Envelope> atB = new LinkedBlockingQueue<>();
             a.bus().on(MessageKind.BROADCAST_FRAME, atA::add);
             b.bus().on(MessageKind.BROADCAST_FRAME, atB::add);
-            a.bus().join("room");
+            ClusterBus.Topic room = a.bus().join("room");
             b.bus().join("room");
+            assertSame(room, a.bus().topic("room"), "a held topic is encoded once, for every publish");
             await("peers see each other", () -> a.bus().isAlive(b.self()) && b.bus().isAlive(a.self()));
 
             assertTrue(a.bus().toNode(b.self(), MessageKind.BROADCAST_FRAME, 7, utf8("k"), utf8("s"), utf8("to b")));
@@ -54,15 +58,18 @@ class ClusterBusIT {
             assertEquals(7, e.connection());
             assertEquals("s", e.subString());
 
-            a.bus().toTopic("room", MessageKind.BROADCAST_FRAME, 0, utf8("room"), null, utf8("to room"));
+            a.bus().toTopic(room, MessageKind.BROADCAST_FRAME, 0, utf8("room"), null, utf8("to room"));
             assertEquals("to room", new String(atB.poll(5, TimeUnit.SECONDS).payload(), StandardCharsets.UTF_8));
             b.bus().leave("room");
-            a.bus().toTopic("room", MessageKind.BROADCAST_FRAME, 0, utf8("room"), null, utf8("after leave"));
+            a.bus().toTopic(room, MessageKind.BROADCAST_FRAME, 0, utf8("room"), null, utf8("after leave"));
             a.bus().toNode(b.self(), MessageKind.BROADCAST_FRAME, 0, utf8("k"), null, utf8("marker"));
             assertEquals("marker", new String(atB.poll(5, TimeUnit.SECONDS).payload(), StandardCharsets.UTF_8),
                     "nothing from a topic B left");
             assertTrue(atA.isEmpty(), "a node never receives its own envelopes");
             await("counted", () -> countersA.messagesOut.sum() >= 4 && countersB.messagesIn.sum() >= 3);
+            a.bus().leave("room");
+            assertFalse(a.bus().holds("room"), "the last holder's leave drops the topic");
+            assertNotSame(room, a.bus().topic("room"));
         }
     }
 
@@ -73,14 +80,14 @@ class ClusterBusIT {
             List<Long> seen = new CopyOnWriteArrayList<>();
             b.bus().on(MessageKind.BROADCAST_FRAME, e -> seen.add(ByteBuffer.wrap(e.payload()).getLong()));
             b.bus().join("order");
-            await("b subscribed to the topic", () -> a.bus().isAlive(b.self()));
-            Thread.sleep(100); // let the SUBSCRIBE land before the first publish (pub/sub has no history)
+            await("b subscribed to the topic", () -> a.bus().isAlive(b.self()) && b.bus().isSubscribed("order"));
+            ClusterBus.Topic order = a.bus().topic("order"); // a publishes to it without holding it
             int n = 10_000;
             for (long i = 0; i < n; i++) {
                 byte[] payload = ByteBuffer.allocate(8).putLong(i).array();
                 boolean sent = i % 3 == 0
                         ? a.bus().toNode(b.self(), MessageKind.BROADCAST_FRAME, 0, utf8("k"), null, payload)
-                        : a.bus().toTopic("order", MessageKind.BROADCAST_FRAME, 0, utf8("order"), null, payload);
+                        : a.bus().toTopic(order, MessageKind.BROADCAST_FRAME, 0, utf8("order"), null, payload);
                 assertTrue(sent, "queued " + i);
                 if (i % 4096 == 0) {
                     Thread.sleep(1); // stay under the publish queue's bound
@@ -126,8 +133,9 @@ class ClusterBusIT {
         ClusterCounters counters = new ClusterCounters();
         try (Cluster a = node(config, counters)) {
             int accepted = 0;
+            ClusterBus.Topic nobody = a.bus().topic("nobody");
             for (int i = 0; i < 5_000; i++) {
-                if (a.bus().toTopic("nobody", MessageKind.BROADCAST_FRAME, 0, utf8("x"), null, new byte[64])) {
+                if (a.bus().toTopic(nobody, MessageKind.BROADCAST_FRAME, 0, utf8("x"), null, new byte[64])) {
                     accepted++;
                 }
             }

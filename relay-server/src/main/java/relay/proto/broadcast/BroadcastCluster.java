@@ -1,6 +1,5 @@
 package relay.proto.broadcast;
 
-import java.nio.charset.StandardCharsets;
 import relay.cluster.Cluster;
 import relay.cluster.ClusterBus;
 import relay.cluster.Envelope;
@@ -31,16 +30,25 @@ final class BroadcastCluster {
         return "broadcast:" + group;
     }
 
-    void joined(String group) {
-        bus.join(topic(group));
+    /** What a group's frames cross with, encoded once per group: its held topic and its name as the envelope key. */
+    record Names(ClusterBus.Topic topic, byte[] key) {}
+
+    /** A member joined {@code group} (on its reader thread, before its upgrade completes). */
+    void joined(BroadcastGroups.Group group) {
+        ClusterBus.Topic topic = bus.join(topic(group.name));
+        if (group.cluster == null) {
+            group.cluster = new Names(topic, Envelope.utf8(group.name)); // racing joiners write equal values
+        }
     }
 
-    void left(String group) {
-        bus.leave(topic(group));
+    void left(BroadcastGroups.Group group) {
+        bus.leave(topic(group.name));
     }
 
-    void publish(String group, byte[] frame) {
-        bus.toTopic(topic(group), MessageKind.BROADCAST_FRAME, 0, group.getBytes(StandardCharsets.UTF_8), null, frame);
+    /** A member's frame, after the local members: once to the group's topic, names not encoded again. */
+    void publish(BroadcastGroups.Group group, byte[] frame) {
+        Names names = group.cluster;
+        bus.toTopic(names.topic(), MessageKind.BROADCAST_FRAME, 0, names.key(), null, frame);
     }
 
     private void onFrame(Envelope envelope) {

@@ -35,9 +35,10 @@ public final class BroadcastEndpoint implements Endpoint {
     @Override
     public void onOpen(Connection connection) {
         String name = groupName(connection.request() == null ? "/" : connection.request().path());
-        connection.attach(groups.join(name, connection));
+        BroadcastGroups.Group group = groups.join(name, connection);
+        connection.attach(group);
         if (cluster != null) {
-            cluster.joined(name);
+            cluster.joined(group);
         }
         LOG.log(Level.FINE, () -> "Connection " + connection + " joined broadcast group '" + name + "'");
     }
@@ -67,7 +68,7 @@ public final class BroadcastEndpoint implements Endpoint {
             member.send(frame);
         }
         if (cluster != null) {
-            cluster.publish(group.name, frame);
+            cluster.publish(group, frame);
         }
     }
 
@@ -76,7 +77,7 @@ public final class BroadcastEndpoint implements Endpoint {
         if (connection.attachment() instanceof BroadcastGroups.Group group) {
             groups.leave(group, connection);
             if (cluster != null) {
-                cluster.left(group.name);
+                cluster.left(group);
             }
         }
     }

@@ -26,6 +26,8 @@ final class BroadcastGroups {
         volatile Connection[] members = NONE;
         /** Removed from the map after its last member left; guarded by the lock. */
         boolean retired;
+        /** Its topic and encoded name in a cluster, set by its first member's join (null on a single node). */
+        volatile BroadcastCluster.Names cluster;
 
         Group(String name) {
             this.name = name;

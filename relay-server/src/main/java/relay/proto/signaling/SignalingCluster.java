@@ -67,12 +67,12 @@ final class SignalingCluster {
         this.cluster = cluster;
         this.bus = cluster.bus();
         this.endpoint = endpoint;
-        this.selfBytes = bytes(cluster.self().toString());
+        this.selfBytes = Envelope.utf8(cluster.self().toString());
         bus.on(MessageKind.SIGNALING_JOINED, this::onJoined);
         bus.on(MessageKind.SIGNALING_LEFT, this::onLeft);
         bus.on(MessageKind.SIGNALING_TO_TARGET, this::onToTarget);
         bus.onNodeDown(this::onNodeDown);
-        cluster.ownership().onLost(KIND, (id, owner) -> endpoint.replacedElsewhere(parse(bytes(id))));
+        cluster.ownership().onLost(KIND, (id, owner) -> endpoint.replacedElsewhere(parse(Envelope.utf8(id))));
     }
 
     /**
@@ -85,7 +85,7 @@ final class SignalingCluster {
         bus.join(topic(roomId));
         Map<Object, NodeId> members = new LinkedHashMap<>();
         try {
-            Object all = cluster.redis().call(j -> j.eval(JOIN, 1, roomKey(roomId), bytes(idJson), selfBytes));
+            Object all = cluster.redis().call(j -> j.eval(JOIN, 1, roomKey(roomId), Envelope.utf8(idJson), selfBytes));
             List<?> flat = (List<?>) all;
             List<byte[]> stale = new ArrayList<>();
             for (int i = 0; i + 1 < flat.size(); i += 2) {
@@ -124,14 +124,14 @@ final class SignalingCluster {
 
     /** Under the endpoint's lock: a local peer joined; other nodes' members get the same peer_joined frame. */
     void joined(Object clientId, Object roomId, byte[] peerJoinedFrame) {
-        bus.toTopic(topic(roomId), MessageKind.SIGNALING_JOINED, 0, Json.write(roomId),
+        bus.toTopic(bus.topic(topic(roomId)), MessageKind.SIGNALING_JOINED, 0, Json.write(roomId),
                 Json.write(clientId), peerJoinedFrame);
     }
 
     /** Under the endpoint's lock: a local peer left its room ({@code roomEmpty}: no local member is left). */
     void left(Object clientId, Object roomId, boolean roomEmpty) {
         String idJson = Json.writeString(clientId);
-        bus.toTopic(topic(roomId), MessageKind.SIGNALING_LEFT, 0, Json.write(roomId), bytes(idJson),
+        bus.toTopic(bus.topic(topic(roomId)), MessageKind.SIGNALING_LEFT, 0, Json.write(roomId), Envelope.utf8(idJson),
                 SignalingEndpoint.encodeLeft(clientId));
         bus.leave(topic(roomId)); // one leave per register's join: the node holds the topic while any member does
         if (roomEmpty) {
@@ -146,7 +146,7 @@ final class SignalingCluster {
             });
             try {
                 if (!held[0]) {
-                    cluster.redis().call(j -> j.eval(LEAVE, 1, roomKey(roomId), bytes(idJson), selfBytes));
+                    cluster.redis().call(j -> j.eval(LEAVE, 1, roomKey(roomId), Envelope.utf8(idJson), selfBytes));
                 }
             } catch (RuntimeException e) {
                 // Redis unreachable: registrations skip members of nodes that are gone
@@ -212,7 +212,7 @@ final class SignalingCluster {
         Object roomId = parse(e.key());
         Object targetId = parse(e.sub());
         endpoint.withLock(() -> {
-            Connection target = endpoint.localMembers(roomId).get(targetId);
+            Connection target = endpoint.localMember(roomId, targetId);
             if (target != null) {
                 target.send(e.payload());
             } else {
@@ -246,14 +246,11 @@ final class SignalingCluster {
     }
 
     private byte[] roomKey(Object roomId) {
-        return bytes(cluster.key("signaling:room:" + Json.writeString(roomId)));
+        return Envelope.utf8(cluster.key("signaling:room:" + Json.writeString(roomId)));
     }
 
     private static Object parse(byte[] json) {
         return Json.parse(json, 0, json.length);
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }

@@ -280,6 +280,13 @@ public final class SignalingEndpoint implements Endpoint {
         return members;
     }
 
+    /** The connection of a local member of a room, or null; call holding the lock. */
+    Connection localMember(Object roomId, Object clientId) {
+        Map<Object, Peer> room = rooms.get(roomId);
+        Peer peer = room == null ? null : room.get(clientId);
+        return peer == null ? null : peer.connection();
+    }
+
     /** Whether a local connection holds {@code clientId} in {@code roomId} (null: in any room); call holding the lock. */
     boolean holds(Object clientId, Object roomId) {
         Peer peer = peers.get(clientId);
