@@ -1,6 +1,5 @@
 package relay.proto.carparty;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,8 +36,8 @@ final class CarpartyCluster {
     private static final Logger LOG = Logger.getLogger("relay.CarParty");
     static final String KIND = "carparty";
 
-    /** One client logged in on another node. */
-    record RemoteClient(NodeId node, long connection, String clientId, byte[] clientIdJson) {}
+    /** One client logged in on another node ({@code clientIdUtf8}: the sub of the envelopes addressed to it). */
+    record RemoteClient(NodeId node, long connection, String clientId, byte[] clientIdJson, byte[] clientIdUtf8) {}
 
     /** A local server's clients on other nodes: copy-on-write under the room's lock, read lock-free by fan-out. */
     static final class RemoteClients {
@@ -96,7 +95,7 @@ final class CarpartyCluster {
         if (remote == null) {
             return;
         }
-        byte[] code = bytes(room.code);
+        byte[] code = room.codeUtf8;
         if (toAll) {
             for (NodeId node : remote.nodes) {
                 bus.toNode(node, MessageKind.CARPARTY_TO_ALL, 0, code, null, frame);
@@ -106,13 +105,11 @@ final class CarpartyCluster {
         if (!(receiver instanceof String receiverId)) {
             return;
         }
-        byte[] sub = null;
         RemoteClient[] clients = remote.clients;
         for (NodeId node : remote.nodes) {
             for (RemoteClient client : clients) {
                 if (client.node().equals(node) && client.clientId().equals(receiverId)) {
-                    sub = sub == null ? bytes(receiverId) : sub;
-                    bus.toNode(node, MessageKind.CARPARTY_TO_RECEIVER, 0, code, sub, frame);
+                    bus.toNode(node, MessageKind.CARPARTY_TO_RECEIVER, 0, code, client.clientIdUtf8(), frame);
                     break;
                 }
             }
@@ -135,7 +132,7 @@ final class CarpartyCluster {
             room.lock.unlock();
         }
         for (NodeId node : nodes) {
-            bus.toNode(node, MessageKind.CARPARTY_SERVER_GONE, 0, bytes(room.code), null, null);
+            bus.toNode(node, MessageKind.CARPARTY_SERVER_GONE, 0, room.codeUtf8, null, null);
         }
     }
 
@@ -150,8 +147,9 @@ final class CarpartyCluster {
                         remote = new RemoteClients();
                         room.remoteClients = remote;
                     }
+                    String clientId = jsonString(e.sub());
                     remote.set(MemberArrays.with(remote.clients, new RemoteClient(e.origin(), e.connection(),
-                            jsonString(e.sub()), e.sub())));
+                            clientId, e.sub(), Envelope.utf8(clientId))));
                     room.server.send(CarpartyEndpoint.notice("connect", e.sub()));
                     return;
                 }
@@ -232,7 +230,7 @@ final class CarpartyCluster {
                 }
                 connection.attach(client);
                 proxy.add(client);
-                bus.toNode(owner, MessageKind.CARPARTY_CONNECT, connection.id(), bytes(code), clientIdJson, null);
+                bus.toNode(owner, MessageKind.CARPARTY_CONNECT, connection.id(), proxy.codeUtf8, clientIdJson, null);
                 return true;
             } finally {
                 proxy.lock.unlock();
@@ -243,7 +241,7 @@ final class CarpartyCluster {
     /** A client's message for its remote server: the frame the server gets, as encoded here. */
     void toServer(CarpartyPeer client, byte[] frame) {
         bus.toNode(client.room.serverNode, MessageKind.CARPARTY_FROM_CLIENT, client.connection.id(),
-                bytes(client.room.code), null, frame);
+                client.room.codeUtf8, null, frame);
     }
 
     /** A client of a remote server left (after all its messages: same reader thread, same ordered stream). */
@@ -261,7 +259,7 @@ final class CarpartyCluster {
             proxy.lock.unlock();
         }
         if (wasThere) {
-            bus.toNode(proxy.serverNode, MessageKind.CARPARTY_DISCONNECT, client.connection.id(), bytes(proxy.code), null, null);
+            bus.toNode(proxy.serverNode, MessageKind.CARPARTY_DISCONNECT, client.connection.id(), proxy.codeUtf8, null, null);
         }
     }
 
@@ -345,7 +343,4 @@ final class CarpartyCluster {
         return (String) value;
     }
 
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
 }
