@@ -1,6 +1,5 @@
 package relay.proto.booth;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,10 +110,22 @@ final class BoothCluster {
         remoteScanners.remove(id);
         bus.toAll(MessageKind.BOOTH_GONE, 0, id.json(), null, null);
         Thread.ofVirtual().name("relay-booth-release").start(() -> {
-            if (localBooths(key(id)).isEmpty()) {
+            if (!hasLocalBooth(id)) { // unless a local booth registered the id again meanwhile
                 cluster.ownership().release(KIND, key(id));
             }
         });
+    }
+
+    private boolean hasLocalBooth(BoothId id) {
+        BoothRegistry.Slot slot = registry.lock(id, false);
+        if (slot == null) {
+            return false;
+        }
+        try {
+            return slot.booth != null;
+        } finally {
+            slot.unlock();
+        }
     }
 
     /**
@@ -328,7 +339,7 @@ final class BoothCluster {
         }
     }
 
-    /** Local booths holding the id with this ownership key. */
+    /** Local booths holding the id with this ownership key (a scan: only when another node takes an id over). */
     private List<BoothPeer> localBooths(String key) {
         List<BoothPeer> booths = new ArrayList<>();
         registry.forEachBooth((id, booth) -> {
