@@ -27,6 +27,13 @@ class BoothClusterIT {
         return TestClient.connect(node.uri("/booth"));
     }
 
+    /** connect_scanner: the booth gets scanner_connected, then the scanner connection_success ({@code echoed}: the id read back). */
+    private static void attach(TestClient scanner, TestClient booth, Object id, Object echoed) throws Exception {
+        scanner.sendJson("type", "connect_scanner", "booth_id", id);
+        expect(booth, "scanner_connected", echoed);
+        expect(scanner, "connection_success", echoed);
+    }
+
     private static void expect(TestClient client, String type, Object boothId) throws InterruptedException {
         Map<String, Object> m = client.nextJson();
         assertEquals(type, m.get("type"), String.valueOf(m));
@@ -38,9 +45,7 @@ class BoothClusterIT {
         try (TestCluster cluster = TestCluster.start(REDIS, 2);
              TestClient booth = booth(cluster.node(0), "B1");
              TestClient scanner = scanner(cluster.node(1))) {
-            scanner.sendJson("type", "connect_scanner", "booth_id", "B1");
-            expect(booth, "scanner_connected", "B1");
-            expect(scanner, "connection_success", "B1");
+            attach(scanner, booth, "B1", "B1");
 
             scanner.sendJson("type", "relay_message", "data", Map.of("code", 42));
             Map<String, Object> atBooth = booth.nextJson();
@@ -68,12 +73,8 @@ class BoothClusterIT {
              TestClient booth = booth(cluster.node(0), 7);
              TestClient early = scanner(cluster.node(1));
              TestClient late = scanner(cluster.node(0))) {
-            early.sendJson("type", "connect_scanner", "booth_id", 7);
-            expect(booth, "scanner_connected", 7L);
-            expect(early, "connection_success", 7L);
-            late.sendJson("type", "connect_scanner", "booth_id", 7);
-            expect(booth, "scanner_connected", 7L);
-            expect(late, "connection_success", 7L);
+            attach(early, booth, 7, 7L);
+            attach(late, booth, 7, 7L);
 
             booth.sendJson("type", "relay_message", "data", 1);
             assertEquals(1L, early.nextJson().get("data"));
@@ -90,9 +91,7 @@ class BoothClusterIT {
         try (TestCluster cluster = TestCluster.start(REDIS, 3);
              TestClient scanner = scanner(cluster.node(1))) {
             TestClient first = booth(cluster.node(0), "B2");
-            scanner.sendJson("type", "connect_scanner", "booth_id", "B2");
-            expect(first, "scanner_connected", "B2");
-            expect(scanner, "connection_success", "B2");
+            attach(scanner, first, "B2", "B2");
 
             first.close();
             expect(scanner, "booth_disconnected", "B2");
@@ -125,6 +124,28 @@ class BoothClusterIT {
             cluster.node(1).server().cluster().crash();
             expect(booth, "scanner_disconnected", "B3");
             scanner.abort();
+        }
+    }
+
+    @Test
+    void theBoothsNodeDyingTellsItsScannersElsewhereAndTheyFollowTheNextBoothOfTheId() throws Exception {
+        try (TestCluster cluster = TestCluster.start(REDIS, 3);
+             TestClient booth = booth(cluster.node(0), "B4");
+             TestClient scanner = scanner(cluster.node(1))) {
+            attach(scanner, booth, "B4", "B4");
+
+            cluster.node(0).server().cluster().crash(); // the booth's node stops talking to Redis, as if it had died
+            expect(scanner, "booth_disconnected", "B4"); // after the node timeout
+            scanner.sendJson("type", "relay_message", "data", "anyone?");
+            assertEquals("Booth is no longer available", scanner.nextJson().get("message"));
+
+            try (TestClient next = booth(cluster.node(2), "B4")) { // the dead node's lease need not expire first
+                expect(next, "scanner_connected", "B4");
+                scanner.sendJson("type", "relay_message", "data", "back");
+                assertEquals("back", next.nextJson().get("data"));
+                next.sendJson("type", "relay_message", "data", "hello again");
+                assertEquals("hello again", scanner.nextJson().get("data"));
+            }
         }
     }
 }
