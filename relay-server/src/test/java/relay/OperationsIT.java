@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import relay.testing.RawClient;
 import relay.testing.TestClient;
 import relay.testing.TestServer;
 
@@ -107,6 +108,22 @@ class OperationsIT {
             return URI.create("ws://127.0.0.1:" + port + path);
         }
 
+        /** The value of one series on the process's /metrics page (0 when absent). */
+        long metric(String series) {
+            String page;
+            try {
+                page = get(URI.create("http://127.0.0.1:" + port + "/metrics")).body();
+            } catch (Exception e) {
+                throw new IllegalStateException("GET /metrics failed", e);
+            }
+            for (String line : page.split("\n")) {
+                if (line.startsWith(series + " ")) {
+                    return Long.parseLong(line.substring(series.length() + 1));
+                }
+            }
+            return 0;
+        }
+
         boolean logged(String text) {
             return lines.stream().anyMatch(l -> l.contains(text));
         }
@@ -130,6 +147,58 @@ class OperationsIT {
             TestClient.await("the shutdown log line", () -> relay.logged("relay.Server: Stopped"));
             assertTrue(relay.lines().stream().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\[INFO\\] relay\\.Server: Shutting down.*")),
                     String.join("\n", relay.lines()));
+        }
+    }
+
+    /**
+     * operations.md, "What a shutdown promises": the 1001 Close goes out after whatever was already queued. A
+     * raw client floods /echo without reading, behind a small receive window, until the kernel's send buffer
+     * (at most tcp_wmem's maximum) is full and thousands of echoes wait in relay's outbound queue (its bounds
+     * raised to hold them all); after SIGTERM it reads every echo, in order, and only then the 1001.
+     */
+    @Test
+    void sigtermFlushesWhatWasQueuedAheadOfThe1001() throws Exception {
+        String padding = "x".repeat(1000);
+        int queuedAtLeast = 4000; // echoes beyond what the kernel can hold: far more than one writer batch (32 KiB)
+        int messages = (int) (kernelSendBufferMaxBytes() / padding.length()) + queuedAtLeast;
+        try (ServerProcess relay = ServerProcess.start(List.of(), "--shutdown-timeout-ms", "10000",
+                "--outbound-max-messages", String.valueOf(messages), "--outbound-max-bytes", String.valueOf(messages * 1100L),
+                "--max-messages-per-second", "0", "--max-bytes-per-second", "0");
+             RawClient flooded = RawClient.upgraded(relay.port(), "/echo", 4096);
+             TestClient idle = TestClient.connect(relay.uri("/echo"))) {
+            java.io.ByteArrayOutputStream flood = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < messages; i++) {
+                flood.write(RawClient.frame(0x81, (i + " " + padding).getBytes(StandardCharsets.UTF_8)));
+            }
+            flooded.write(flood.toByteArray());
+            TestClient.await("every echo queued", () -> relay.metric("relay_protocol_messages_out_total{protocol=\"echo\"}") == messages);
+            long written = relay.metric("relay_frames_out_total"); // cannot grow while the client does not read
+            assertTrue(written <= messages - queuedAtLeast, written + " of " + messages + " echoes written, too few queued");
+
+            relay.process().toHandle().destroy(); // SIGTERM
+            // the idle connection's 1001 shows that shutdown has reached the connections
+            assertEquals(1001, idle.awaitClose().code());
+            for (int i = 0; i < messages; i++) {
+                RawClient.Frame frame = flooded.readFrame();
+                assertEquals(1, frame.opcode(), "opcode " + frame.opcode() + " (8: Close) where echo " + i + " was due");
+                assertEquals(i + " " + padding, frame.text(), "echo " + i + " in order");
+            }
+            RawClient.Frame close = flooded.readFrame();
+            assertEquals(8, close.opcode(), "the Close right after the last echo");
+            assertEquals(1001, close.closeCode());
+            flooded.write(RawClient.closeFrame(1001, ""));
+            assertTrue(flooded.serverClosesConnection(), "relay ends the connection after both Closes");
+            assertTrue(relay.process().waitFor(10, TimeUnit.SECONDS), "process did not exit after SIGTERM");
+        }
+    }
+
+    /** The most a TCP send buffer grows to (Linux tcp_wmem's third value; 4 MiB, its default, elsewhere). */
+    private static long kernelSendBufferMaxBytes() {
+        try {
+            String[] wmem = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/tcp_wmem")).trim().split("\\s+");
+            return Long.parseLong(wmem[2]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return 4L << 20;
         }
     }
 
