@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import relay.testing.RawClient;
+import relay.testing.Scrape;
 import relay.testing.TestClient;
 import relay.testing.TestServer;
 
@@ -110,18 +111,7 @@ class OperationsIT {
 
         /** The value of one series on the process's /metrics page (0 when absent). */
         long metric(String series) {
-            String page;
-            try {
-                page = get(URI.create("http://127.0.0.1:" + port + "/metrics")).body();
-            } catch (Exception e) {
-                throw new IllegalStateException("GET /metrics failed", e);
-            }
-            for (String line : page.split("\n")) {
-                if (line.startsWith(series + " ")) {
-                    return Long.parseLong(line.substring(series.length() + 1));
-                }
-            }
-            return 0;
+            return Scrape.of(URI.create("http://127.0.0.1:" + port + "/metrics")).value(series);
         }
 
         boolean logged(String text) {

@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import relay.config.Admission;
 import relay.config.SharedSecret;
 import relay.testing.RawClient;
+import relay.testing.Scrape;
 import relay.testing.TestClient;
 import relay.testing.TestServer;
 
@@ -31,21 +28,9 @@ import relay.testing.TestServer;
  */
 @Timeout(30)
 class ErrorMetricsIT {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     /** The series of one metric family on the page, by their label set as written ({@code code="1008"}). */
-    private static Map<String, Long> series(TestServer server, String family) throws Exception {
-        String page = HTTP.send(HttpRequest.newBuilder(server.http("/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Map<String, Long> found = new TreeMap<>();
-        for (String line : page.split("\n")) {
-            if (line.startsWith(family + "{")) {
-                int space = line.lastIndexOf(' ');
-                found.put(line.substring(family.length() + 1, line.lastIndexOf('}', space)),
-                        Long.parseLong(line.substring(space + 1)));
-            }
-        }
-        return found;
+    private static Map<String, Long> series(TestServer server, String family) {
+        return Scrape.of(server.http("/metrics")).family(family);
     }
 
     /** The status of a refused upgrade, as the JDK client reports it. */
