@@ -12,10 +12,6 @@ public abstract class Timer {
     /** Runs on the loop thread at or after {@code dueNs}; {@code nowNs} is the loop's current time. */
     protected abstract void fire(long nowNs);
 
-    public final long dueNs() {
-        return dueNs;
-    }
-
     public final boolean isScheduled() {
         return heapIndex >= 0;
     }

@@ -54,7 +54,7 @@ public final class WsConnection implements MessageHandler {
     private boolean closeSent;
     boolean dirty;
     private long connectStartNs;
-    private long openNs;
+    /** The time of the read that delivered the message being handled: one clock read per read call. */
     private long lastReadNs;
     private Object attachment;
 
@@ -90,10 +90,6 @@ public final class WsConnection implements MessageHandler {
 
     public long connectStartNs() {
         return connectStartNs;
-    }
-
-    public long openNs() {
-        return openNs;
     }
 
     @SuppressWarnings("unchecked")
@@ -210,11 +206,6 @@ public final class WsConnection implements MessageHandler {
         in.position(left);
     }
 
-    /** The time of the read that delivered the message being handled: one clock read per read call. */
-    public long lastReadNs() {
-        return lastReadNs;
-    }
-
     /** Parses the 101 response; returns true once the connection is open (leftover bytes stay in {@code in}). */
     private boolean readHandshakeResponse() {
         byte[] bytes = in.array();
@@ -254,8 +245,7 @@ public final class WsConnection implements MessageHandler {
         System.arraycopy(bytes, end, bytes, 0, left);
         in.position(left);
         state = State.OPEN;
-        openNs = System.nanoTime();
-        listener.onOpen(this, openNs);
+        listener.onOpen(this, System.nanoTime());
         return state == State.OPEN;
     }
 

@@ -111,10 +111,6 @@ public final class LatencyLog implements AutoCloseable {
         return cumulative[seriesIndex];
     }
 
-    public long startEpochMs() {
-        return startEpochMs;
-    }
-
     @Override
     public synchronized void close() {
         file.flush();

@@ -56,7 +56,6 @@ public final class BoothScenario extends Scenario {
 
     private final class Pair {
         final String boothId;
-        WsConnection booth;
         WsConnection scanner;
         final MessageTemplate request = new MessageTemplate("{\"type\":\"relay_message\",\"data\":{", "}}", size);
         final MessageTemplate answer = new MessageTemplate("{\"type\":\"relay_message\",\"data\":{", "}}", 0);
@@ -154,7 +153,7 @@ public final class BoothScenario extends Scenario {
             booth.run = run;
             booth.oneWay = run.log.index("one-way");
             booth.registered = registered;
-            pair.booth = run.group.open(path, booth);
+            run.group.open(path, booth);
             pairList.add(pair);
         }
         if (!await(registered, deadlineNs)) {

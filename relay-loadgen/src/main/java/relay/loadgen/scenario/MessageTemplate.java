@@ -30,10 +30,6 @@ public final class MessageTemplate {
         return bytes;
     }
 
-    public int length() {
-        return bytes.length;
-    }
-
     /** Sets the stamp (ns since the run's base) and returns the bytes to send. */
     public byte[] stamp(long sinceBaseNs) {
         Stamp.write(bytes, stampPos, sinceBaseNs);
