@@ -121,7 +121,7 @@ public final class CarpartyScenario extends Scenario {
             targetedCredit += targetedShare;
             if (targetedCredit >= 1) {
                 targetedCredit -= 1;
-                writeDigits(targeted.bytes(), receiverPos, nextTarget, 6);
+                Stamp.writeDigits(targeted.bytes(), receiverPos, nextTarget, 6);
                 nextTarget = (nextTarget + 1) % clients;
                 bytes = targeted.stamp(stamp);
                 deliveries = 1;
@@ -252,13 +252,6 @@ public final class CarpartyScenario extends Scenario {
                 }
             };
             pacer.start(loadStartNs + (long) (pacer.intervalNs() * (n++ / (double) clientConnections.size())));
-        }
-    }
-
-    static void writeDigits(byte[] buf, int pos, int value, int width) {
-        for (int i = pos + width - 1; i >= pos; i--) {
-            buf[i] = (byte) ('0' + value % 10);
-            value /= 10;
         }
     }
 }

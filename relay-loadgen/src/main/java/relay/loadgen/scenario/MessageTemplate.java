@@ -42,7 +42,7 @@ public final class MessageTemplate {
         return bytes;
     }
 
-    /** Writes {@code value} as fixed-width digits at the first occurrence of {@code marker} (e.g. a receiver id). */
+    /** Where {@code marker} first occurs (e.g. a receiver id to patch with {@link Stamp#writeDigits}), or -1. */
     public int positionOf(String marker) {
         return Stamp.indexOf(bytes, 0, bytes.length, marker.getBytes(StandardCharsets.UTF_8));
     }

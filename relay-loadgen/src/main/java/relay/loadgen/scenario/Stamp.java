@@ -15,7 +15,12 @@ public final class Stamp {
 
     /** Writes {@code value} as {@link #DIGITS} zero-padded digits at {@code pos}. */
     public static void write(byte[] buf, int pos, long value) {
-        for (int i = pos + DIGITS - 1; i >= pos; i--) {
+        writeDigits(buf, pos, value, DIGITS);
+    }
+
+    /** Writes {@code value} as {@code width} zero-padded decimal digits at {@code pos} (fixed-width fields patched in place). */
+    public static void writeDigits(byte[] buf, int pos, long value, int width) {
+        for (int i = pos + width - 1; i >= pos; i--) {
             buf[i] = (byte) ('0' + value % 10);
             value /= 10;
         }

@@ -45,6 +45,16 @@ class MessageTemplateTest {
     }
 
     @Test
+    void aReceiverIdIsPatchedInPlaceAsFixedWidthDigits() {
+        MessageTemplate t = new MessageTemplate("{\"receiver_id\":\"c000000\",", "}", 0);
+        int pos = t.positionOf("c000000") + 1;
+        Stamp.writeDigits(t.bytes(), pos, 17, 6);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> parsed = (Map<String, Object>) Json.parse(t.bytes(), 0, t.bytes().length);
+        assertEquals("c000017", parsed.get("receiver_id"));
+    }
+
+    @Test
     void noStampIsMinusOne() {
         byte[] bytes = "{\"type\":\"pong\",\"t\":1}".getBytes(StandardCharsets.UTF_8);
         assertEquals(-1, Stamp.findAndRead(bytes, 0, bytes.length));
