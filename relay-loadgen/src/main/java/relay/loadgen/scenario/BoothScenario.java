@@ -85,10 +85,7 @@ public final class BoothScenario extends Scenario {
             int pos = Stamp.find(bytes, offset, length);
             if (pos >= 0 && Stamp.contains(bytes, offset, length, FROM_SCANNER)) {
                 run.recordStamped(oneWay, Stamp.read(bytes, pos), nowNs);
-                byte[] reply = pair.answer.copyStamp(bytes, pos);
-                if (!c.sendText(reply, 0, reply.length) && c.isOpen()) {
-                    run.errors.add("send buffer full");
-                }
+                reply(c, pair.answer.copyStamp(bytes, pos));
                 return;
             }
             String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
@@ -183,16 +180,10 @@ public final class BoothScenario extends Scenario {
             Pacer pacer = new Pacer(run, scanner.loop(), rate) {
                 @Override
                 protected boolean send(long intendedNs, long nowNs) {
-                    byte[] bytes = pair.request.stamp(run.stampOf(intendedNs));
-                    if (!scanner.sendText(bytes, 0, bytes.length)) {
-                        return scanner.isOpen();
-                    }
-                    run.sent.increment();
-                    run.expected.add(2); // one-way at the booth, round trip back at the scanner
-                    return true;
+                    return offer(scanner, pair.request, intendedNs, 2); // one-way at the booth, round trip back at the scanner
                 }
             };
-            pacer.start(loadStartNs + (long) (pacer.intervalNs() * (n++ / (double) pairs)));
+            pacer.startSpread(loadStartNs, n++, pairs);
         }
     }
 }

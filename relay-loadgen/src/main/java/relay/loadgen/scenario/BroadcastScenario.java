@@ -108,16 +108,10 @@ public final class BroadcastScenario extends Scenario {
             Pacer pacer = new Pacer(run, c.loop(), rate) {
                 @Override
                 protected boolean send(long intendedNs, long nowNs) {
-                    byte[] bytes = m.message.stamp(run.stampOf(intendedNs));
-                    if (!c.sendText(bytes, 0, bytes.length)) {
-                        return c.isOpen();
-                    }
-                    run.sent.increment();
-                    run.expected.add(open);
-                    return true;
+                    return offer(c, m.message, intendedNs, open); // every open member gets it, the sender too
                 }
             };
-            pacer.start(loadStartNs + (long) (pacer.intervalNs() * (n++ / (double) senders)));
+            pacer.startSpread(loadStartNs, n++, senders);
         }
     }
 }

@@ -114,30 +114,18 @@ public final class CarpartyScenario extends Scenario {
             return opened;
         }
 
-        boolean send(long intendedNs) {
-            long stamp = run.stampOf(intendedNs);
-            byte[] bytes;
-            int deliveries;
+        /**
+         * Whether the next message is targeted ({@code --targeted-share} of them, to the room's clients in
+         * turn, its receiver id patched in) rather than broadcast to the room.
+         */
+        boolean nextIsTargeted() {
             targetedCredit += targetedShare;
-            if (targetedCredit >= 1) {
-                targetedCredit -= 1;
-                Stamp.writeDigits(targeted.bytes(), receiverPos, nextTarget, 6);
-                nextTarget = (nextTarget + 1) % clients;
-                bytes = targeted.stamp(stamp);
-                deliveries = 1;
-            } else {
-                bytes = broadcast.stamp(stamp);
-                deliveries = clients;
+            if (targetedCredit < 1) {
+                return false;
             }
-            if (!server.sendText(bytes, 0, bytes.length)) {
-                if (!server.isOpen()) {
-                    return false;
-                }
-                run.errors.add("send buffer full");
-                return true;
-            }
-            run.sent.increment();
-            run.expected.add(deliveries);
+            targetedCredit -= 1;
+            Stamp.writeDigits(targeted.bytes(), receiverPos, nextTarget, 6);
+            nextTarget = (nextTarget + 1) % clients;
             return true;
         }
     }
@@ -225,10 +213,12 @@ public final class CarpartyScenario extends Scenario {
             Pacer pacer = new Pacer(run, room.server.loop(), rate) {
                 @Override
                 protected boolean send(long intendedNs, long nowNs) {
-                    return room.send(intendedNs);
+                    return room.nextIsTargeted()
+                            ? offer(room.server, room.targeted, intendedNs, 1)
+                            : offer(room.server, room.broadcast, intendedNs, clients);
                 }
             };
-            pacer.start(loadStartNs + (long) (pacer.intervalNs() * (room.index / (double) rooms)));
+            pacer.startSpread(loadStartNs, room.index, rooms);
         }
         if (inputRate <= 0) {
             return;
@@ -242,16 +232,10 @@ public final class CarpartyScenario extends Scenario {
             Pacer pacer = new Pacer(run, c.loop(), inputRate) {
                 @Override
                 protected boolean send(long intendedNs, long nowNs) {
-                    byte[] bytes = client.input.stamp(run.stampOf(intendedNs));
-                    if (!c.sendText(bytes, 0, bytes.length)) {
-                        return c.isOpen();
-                    }
-                    run.sent.increment();
-                    run.expected.increment();
-                    return true;
+                    return offer(c, client.input, intendedNs, 1);
                 }
             };
-            pacer.start(loadStartNs + (long) (pacer.intervalNs() * (n++ / (double) clientConnections.size())));
+            pacer.startSpread(loadStartNs, n++, clientConnections.size());
         }
     }
 }

@@ -123,22 +123,10 @@ public final class EchoScenario extends Scenario {
             Pacer pacer = new Pacer(run, c.loop(), rate) {
                 @Override
                 protected boolean send(long intendedNs, long nowNs) {
-                    byte[] bytes = client.message.stamp(run.stampOf(intendedNs));
-                    boolean ok = binary ? c.sendBinary(bytes, 0, bytes.length) : c.sendText(bytes, 0, bytes.length);
-                    if (!ok) {
-                        if (!c.isOpen()) {
-                            return false;
-                        }
-                        run.errors.add("send buffer full");
-                        return true;
-                    }
-                    run.sent.increment();
-                    run.expected.increment();
-                    return true;
+                    return offer(c, client.message, intendedNs, 1, binary);
                 }
             };
-            // Spread the connections' phases over one interval so they do not all send at the same instant.
-            pacer.start(loadStartNs + (long) (pacer.intervalNs() * (c.id() / (double) connections)));
+            pacer.startSpread(loadStartNs, c.id(), connections);
         }
     }
 

@@ -16,6 +16,13 @@ abstract class Participant implements WsListener {
     /** The latch set-up waits on for this connection. */
     abstract CountDownLatch setUpLatch();
 
+    /** Answers a message at once (booth, signaling callee): a refused answer counts as {@link Run#refused}. */
+    void reply(WsConnection c, byte[] message) {
+        if (!c.sendText(message, 0, message.length)) {
+            run.refused(c);
+        }
+    }
+
     @Override
     public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
         Scenario.countClose(run, code, reason, initiatedByUs);

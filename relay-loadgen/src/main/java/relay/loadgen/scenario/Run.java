@@ -2,6 +2,7 @@ package relay.loadgen.scenario;
 
 import java.util.concurrent.atomic.LongAdder;
 import relay.loadgen.net.ClientGroup;
+import relay.loadgen.net.WsConnection;
 import relay.loadgen.report.LatencyLog;
 
 /**
@@ -16,6 +17,8 @@ import relay.loadgen.report.LatencyLog;
  * never reaches the log whatever its messages' latency.
  */
 public final class Run {
+    /** The error kind of a message an open connection would not queue. */
+    public static final String SEND_BUFFER_FULL = "send buffer full";
     public final long baseNs = System.nanoTime();
     public final LatencyLog log;
     public final ClientGroup group;
@@ -88,6 +91,20 @@ public final class Run {
             return;
         }
         recordLatency(series, baseNs + stamp, nowNs);
+    }
+
+    /**
+     * Counts a message that connection {@code c} would not queue (loop thread): while it is open that means
+     * its outbound buffer is full, the server not reading fast enough, a {@value #SEND_BUFFER_FULL} error;
+     * a connection that is closing or closed is not counted again (its close is). Returns whether {@code c}
+     * is still open.
+     */
+    public boolean refused(WsConnection c) {
+        if (!c.isOpen()) {
+            return false;
+        }
+        errors.add(SEND_BUFFER_FULL);
+        return true;
     }
 
     /** How late the loop sent a message scheduled for {@code intendedNs}; the generator's own lag. */

@@ -106,11 +106,8 @@ public final class SignalingScenario extends Scenario {
                 long stamp = Stamp.read(bytes, pos);
                 if (!caller && Stamp.contains(bytes, offset, length, OFFER)) {
                     run.recordStamped(offerSeries, stamp, nowNs);
-                    byte[] a = answer.copyStamp(bytes, pos);
-                    byte[] i = ice.copyStamp(bytes, pos);
-                    if (!c.sendText(a, 0, a.length) || !c.sendText(i, 0, i.length)) {
-                        run.errors.add("send buffer full");
-                    }
+                    reply(c, answer.copyStamp(bytes, pos));
+                    reply(c, ice.copyStamp(bytes, pos));
                 } else if (caller && Stamp.contains(bytes, offset, length, ANSWER)) {
                     run.recordStamped(answerSeries, stamp, nowNs);
                 } else if (caller && Stamp.contains(bytes, offset, length, ICE)) {
@@ -141,13 +138,8 @@ public final class SignalingScenario extends Scenario {
                 Pacer pacer = new Pacer(run, connection.loop(), rate) {
                     @Override
                     protected boolean send(long intendedNs, long nowNs) {
-                        byte[] bytes = offer.stamp(run.stampOf(intendedNs));
-                        if (!connection.sendText(bytes, 0, bytes.length)) {
-                            return connection.isOpen();
-                        }
-                        run.sent.increment();
-                        run.expected.add(3); // offer at the callee, answer and ICE back at the caller
-                        return true;
+                        // offer at the callee, answer and ICE back at the caller
+                        return offer(connection, Peer.this.offer, intendedNs, 3);
                     }
                 };
                 pacer.startInLoop(System.nanoTime());
