@@ -50,39 +50,11 @@ public final class BroadcastScenario extends Scenario {
         return members;
     }
 
-    private static final class Member extends Participant {
-        final int series;
-        final CountDownLatch ready;
-        final MessageTemplate message;
-
-        Member(Run run, CountDownLatch ready, int size) {
-            this.run = run;
-            this.series = run.log.index("delivery");
-            this.ready = ready;
-            this.message = new MessageTemplate("{", "}", size);
-        }
-
-        @Override
-        public void onOpen(WsConnection c, long nowNs) {
-            ready.countDown();
-        }
-
-        @Override
-        public void onText(WsConnection c, byte[] bytes, int offset, int length, long nowNs) {
-            run.recordStamped(series, Stamp.findAndRead(bytes, offset, length), nowNs);
-        }
-
-        @Override
-        CountDownLatch setUpLatch() {
-            return ready;
-        }
-    }
-
     @Override
     protected void setUp(Run run, long deadlineNs) throws InterruptedException {
         CountDownLatch ready = new CountDownLatch(members);
         for (int i = 0; i < members; i++) {
-            Member m = new Member(run, ready, size);
+            StampedClient m = new StampedClient(run, ready, "delivery", size);
             WsConnection c = clientUrl != null && i % 2 == 1 ? run.group.open(clientUrl, path, m) : run.group.open(path, m);
             c.attach(m);
             opened.add(c);
@@ -104,7 +76,7 @@ public final class BroadcastScenario extends Scenario {
             if (!c.isOpen()) {
                 continue;
             }
-            Member m = c.attachment();
+            StampedClient m = c.attachment();
             Pacer pacer = new Pacer(run, c.loop(), rate) {
                 @Override
                 protected boolean send(long intendedNs, long nowNs) {

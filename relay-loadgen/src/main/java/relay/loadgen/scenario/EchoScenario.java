@@ -56,36 +56,6 @@ public final class EchoScenario extends Scenario {
         return connections;
     }
 
-    private final class Client extends Participant {
-        final CountDownLatch ready;
-        final MessageTemplate message = new MessageTemplate("{", "}", size);
-        int series;
-
-        Client(CountDownLatch ready) {
-            this.ready = ready;
-        }
-
-        @Override
-        public void onOpen(WsConnection c, long nowNs) {
-            ready.countDown();
-        }
-
-        @Override
-        public void onText(WsConnection c, byte[] bytes, int offset, int length, long nowNs) {
-            run.recordStamped(series, Stamp.findAndRead(bytes, offset, length), nowNs);
-        }
-
-        @Override
-        public void onBinary(WsConnection c, byte[] bytes, int offset, int length, long nowNs) {
-            onText(c, bytes, offset, length, nowNs);
-        }
-
-        @Override
-        CountDownLatch setUpLatch() {
-            return ready;
-        }
-    }
-
     private final java.util.ArrayList<WsConnection> opened = new java.util.ArrayList<>();
 
     @Override
@@ -95,11 +65,8 @@ public final class EchoScenario extends Scenario {
             return;
         }
         CountDownLatch ready = new CountDownLatch(connections);
-        int series = run.log.index("echo");
         for (int i = 0; i < connections; i++) {
-            Client client = new Client(ready);
-            client.run = run;
-            client.series = series;
+            StampedClient client = new StampedClient(run, ready, "echo", size);
             WsConnection c = run.group.open(path, client);
             c.attach(client);
             opened.add(c);
@@ -119,7 +86,7 @@ public final class EchoScenario extends Scenario {
             if (!c.isOpen()) {
                 continue;
             }
-            Client client = c.attachment();
+            StampedClient client = c.attachment();
             Pacer pacer = new Pacer(run, c.loop(), rate) {
                 @Override
                 protected boolean send(long intendedNs, long nowNs) {
