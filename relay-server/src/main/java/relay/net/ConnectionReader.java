@@ -40,8 +40,6 @@ final class ConnectionReader implements Runnable, MessageHandler {
     private final NanoClock clock;
     private TokenBucket messageRate;
     private TokenBucket byteRate;
-    /** First read buffer: enough for the small frames of all five protocols; grows for bulk traffic. */
-    static final int INITIAL_READ_BYTES = 512;
     /** First request-head buffer: a browser's upgrade request is 400-700 bytes. */
     static final int INITIAL_HEAD_BYTES = 1024;
 
@@ -84,15 +82,13 @@ final class ConnectionReader implements Runnable, MessageHandler {
             if (admission.maxBytesPerSecond() > 0) {
                 byteRate = new TokenBucket(admission.maxBytesPerSecond(), now);
             }
-            byte[] buffer = new byte[Math.min(INITIAL_READ_BYTES, limits.readBufferBytes())];
-            int carried = 0;
+            ReadBuffer buffer = new ReadBuffer(limits.readBufferBytes());
             if (headLength > end) {
                 // A client may send its first frames right behind the request.
                 int consumed = decode(head, end, headLength - end);
-                carried = headLength - end - consumed;
-                System.arraycopy(head, end + consumed, buffer, 0, carried);
+                buffer.put(head, end + consumed, headLength - end - consumed);
             }
-            readFrames(buffer, carried);
+            readFrames(buffer);
         } catch (IOException e) {
             LOG.log(Level.FINEST, "connection ended", e);
         } catch (RuntimeException e) {
@@ -176,47 +172,22 @@ final class ConnectionReader implements Runnable, MessageHandler {
         }
     }
 
-    /**
-     * The read loop. The buffer starts at {@link #INITIAL_READ_BYTES} and doubles (up to the configured read
-     * size) whenever a read fills it, so bulk traffic reads in large gulps; once traffic is small again it
-     * goes back to the small buffer, so idle connections hold little (frames larger than the buffer stream
-     * through it into the message assembler either way).
-     */
-    private void readFrames(byte[] initial, int carried) throws IOException {
+    /** The read loop; {@link ReadBuffer} decides the buffer's size. */
+    private void readFrames(ReadBuffer buffer) throws IOException {
         SocketChannel channel = connection.channel();
-        byte[] buffer = initial;
-        ByteBuffer in = ByteBuffer.wrap(buffer);
-        in.position(carried);
-        int end = carried;
         while (true) {
-            int n = channel.read(in);
+            int n = channel.read(buffer.input());
             if (n < 0) {
                 return;
             }
-            boolean filled = !in.hasRemaining();
-            connection.lastReadAtNs = connection.context().clock().nanoTime();
+            long now = clock.nanoTime();
+            connection.lastReadAtNs = now;
             connection.pingSentAtNs = 0;
-            end += n;
             if (discarding) {
-                in.clear();
-                end = 0;
+                buffer.discard();
                 continue;
             }
-            int consumed = decode(buffer, 0, end);
-            int rest = end - consumed;
-            if (filled && buffer.length < limits.readBufferBytes()) {
-                byte[] larger = new byte[Math.min(buffer.length * 2, limits.readBufferBytes())];
-                System.arraycopy(buffer, consumed, larger, 0, rest);
-                buffer = larger;
-                in = ByteBuffer.wrap(buffer);
-            } else if (n < INITIAL_READ_BYTES && rest == 0 && buffer.length > INITIAL_READ_BYTES) {
-                buffer = new byte[INITIAL_READ_BYTES];
-                in = ByteBuffer.wrap(buffer);
-            } else if (rest > 0 && consumed > 0) {
-                System.arraycopy(buffer, consumed, buffer, 0, rest);
-            }
-            end = rest;
-            in.clear().position(end);
+            buffer.consumed(decode(buffer.array(), 0, buffer.length()), n, now);
         }
     }
 

@@ -37,13 +37,17 @@ public class CarpartyRelayBenchmark {
     int size;
 
     final JsonObjectCursor cursor = new JsonObjectCursor();
+    final String clientId = "player-17";
     final byte[] clientIdJson = "\"player-17\"".getBytes(StandardCharsets.US_ASCII);
     byte[] broadcast;
+    byte[] targeted;
     byte[] input;
 
     @Setup
     public void setUp() {
         broadcast = ("{\"type\":\"state\",\"tick\":1234,\"cars\":\"" + "x".repeat(size) + "\"}").getBytes(StandardCharsets.UTF_8);
+        targeted = ("{\"receiver_id\":\"player-17\",\"type\":\"state\",\"tick\":1234,\"cars\":\"" + "x".repeat(size) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
         input = ("{\"input\":{\"steer\":0.25,\"throttle\":1},\"seq\":12345,\"p\":\"" + "x".repeat(size) + "\"}")
                 .getBytes(StandardCharsets.UTF_8);
     }
@@ -54,6 +58,16 @@ public class CarpartyRelayBenchmark {
             throw new IllegalStateException("not a broadcast");
         }
         return FrameWriter.encode(Opcode.TEXT, broadcast, 0, broadcast.length);
+    }
+
+    /** A frame with a {@code receiver_id}: find it and match it against a client's id, encode the frame once. */
+    @Benchmark
+    public byte[] serverTargeted() {
+        Object receiver = CarpartyEndpoint.receiverOf(cursor, targeted, 0, targeted.length);
+        if (!clientId.equals(receiver)) {
+            throw new IllegalStateException("not for " + clientId);
+        }
+        return FrameWriter.encode(Opcode.TEXT, targeted, 0, targeted.length);
     }
 
     @Benchmark
