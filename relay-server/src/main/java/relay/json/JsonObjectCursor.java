@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
  * the byte ranges of the key (inside its quotes) and of the raw value. Lets a protocol read or replace one
  * member and copy the rest verbatim ("touch only what it must").
  *
- * <p>Judgement of validity is {@link Json#parse}'s: on a valid object the cursor is exact; on anything else it
- * never throws or reads out of bounds, and simply stops ({@link #next} returns false) somewhere. One cursor
- * belongs to one thread (a connection's reader keeps one and reuses it).
+ * <p>{@link #next} leaves judgement of validity to others ({@link Json#parse}, {@link JsonSyntax}): on a valid
+ * object it is exact; on anything else it never throws or reads out of bounds, and simply stops (returns
+ * false) somewhere. {@link #nextChecked} judges as it walks, exactly as {@link JsonSyntax#isObject} does, so
+ * that one pass both validates a message and finds its members. One cursor belongs to one thread (a
+ * connection's reader keeps one and reuses it).
  */
 public final class JsonObjectCursor {
     private byte[] bytes;
@@ -19,12 +21,18 @@ public final class JsonObjectCursor {
     private int keyEnd;
     private int valueStart;
     private int valueEnd;
+    /** {@link #nextChecked}: a member has been read, so the next must follow a comma. */
+    private boolean afterMember;
+    /** {@link #nextChecked}: the walk reached the closing brace with only whitespace after it. */
+    private boolean valid;
 
     /** Starts on {@code bytes[offset, offset+length)}; returns false unless it begins with an object. */
     public boolean reset(byte[] bytes, int offset, int length) {
         this.bytes = bytes;
         this.end = offset + length;
         this.pos = skipSpace(offset);
+        afterMember = false;
+        valid = false;
         if (pos >= end || bytes[pos] != '{') {
             pos = end;
             return false;
@@ -61,6 +69,55 @@ public final class JsonObjectCursor {
         valueEnd = stop;
         pos = stop;
         return true;
+    }
+
+    /**
+     * Like {@link #next}, checking the object on the way with {@link JsonSyntax}'s rules (RFC 8259, nesting up to
+     * {@link JsonSyntax#MAX_DEPTH}): false at the end of the object or at the first fault, and {@link #isValid}
+     * then tells which. Members seen before a fault are not to be trusted.
+     */
+    public boolean nextChecked() {
+        int p = JsonSyntax.skipSpace(bytes, pos, end);
+        if (p < end && bytes[p] == '}') {
+            valid = JsonSyntax.skipSpace(bytes, p + 1, end) == end;
+            return stop();
+        }
+        if (afterMember) {
+            if (p >= end || bytes[p] != ',') {
+                return stop();
+            }
+            p = JsonSyntax.skipSpace(bytes, p + 1, end);
+        }
+        if (p >= end || bytes[p] != '"') {
+            return stop();
+        }
+        int afterKey = JsonSyntax.string(bytes, p + 1, end);
+        int colon = JsonSyntax.skipSpace(bytes, afterKey, end);
+        if (colon < 0 || colon >= end || bytes[colon] != ':') {
+            return stop();
+        }
+        int start = JsonSyntax.skipSpace(bytes, colon + 1, end);
+        int stop = JsonSyntax.value(bytes, start, end, 1);
+        if (stop < 0) {
+            return stop();
+        }
+        keyStart = p + 1;
+        keyEnd = afterKey - 1;
+        valueStart = start;
+        valueEnd = stop;
+        pos = stop;
+        afterMember = true;
+        return true;
+    }
+
+    /** After {@link #nextChecked} returned false: whether the input was exactly one valid JSON object. */
+    public boolean isValid() {
+        return valid;
+    }
+
+    private boolean stop() {
+        pos = end;
+        return false;
     }
 
     public int keyStart() {

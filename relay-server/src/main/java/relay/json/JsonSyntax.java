@@ -31,8 +31,11 @@ public final class JsonSyntax {
         return p >= 0 && skipSpace(bytes, p, end) == end;
     }
 
-    /** Returns the index after the value starting at {@code p}, or -1 if there is none. */
-    private static int value(byte[] b, int p, int end, int depth) {
+    /**
+     * Returns the index after the value starting at {@code p}, or -1 if there is none; {@code depth} is how deep
+     * the value sits (an object's members: 1). Shared with {@link JsonObjectCursor#nextChecked}.
+     */
+    static int value(byte[] b, int p, int end, int depth) {
         if (p >= end) {
             return -1;
         }
@@ -95,8 +98,8 @@ public final class JsonSyntax {
         }
     }
 
-    /** From just after the opening quote; returns the index after the closing quote. */
-    private static int string(byte[] b, int p, int end) {
+    /** From just after the opening quote; returns the index after the closing quote, or -1. */
+    static int string(byte[] b, int p, int end) {
         while (p < end) {
             int c = b[p] & 0xFF;
             if (c == '"') {
@@ -189,7 +192,7 @@ public final class JsonSyntax {
     }
 
     /** Skips JSON whitespace; passes -1 through so that failures propagate. */
-    private static int skipSpace(byte[] b, int p, int end) {
+    static int skipSpace(byte[] b, int p, int end) {
         if (p < 0) {
             return -1;
         }

@@ -3,13 +3,18 @@ package relay.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-/** JsonSyntax agrees with the full parser (dsl-json, through Json.parse) on what is one JSON object. */
+/**
+ * JsonSyntax agrees with the full parser (dsl-json, through Json.parse) on what is one JSON object, and
+ * JsonObjectCursor's checked walk agrees with JsonSyntax, seeing on valid objects the members the plain walk sees.
+ */
 class JsonSyntaxTest {
     @ParameterizedTest
     @ValueSource(strings = {
@@ -56,6 +61,7 @@ class JsonSyntaxTest {
             } catch (Json.InvalidJsonException e) {
                 parsed = false;
             }
+            assertEquals(JsonSyntax.isObject(m, 0, m.length), checkedWalk(m, 0, m.length), new String(m, StandardCharsets.UTF_8));
             if (parsed != JsonSyntax.isObject(m, 0, m.length)) {
                 // dsl-json is lenient in places RFC 8259 is not (e.g. leading zeros); only our strict side may refuse more
                 assertEquals(false, JsonSyntax.isObject(m, 0, m.length), new String(m, StandardCharsets.UTF_8));
@@ -65,6 +71,30 @@ class JsonSyntaxTest {
 
     private static boolean check(String json) {
         byte[] bytes = ("xx" + json + "yy").getBytes(StandardCharsets.UTF_8);
-        return JsonSyntax.isObject(bytes, 2, bytes.length - 4);
+        boolean valid = JsonSyntax.isObject(bytes, 2, bytes.length - 4);
+        assertEquals(valid, checkedWalk(bytes, 2, bytes.length - 4), "checked walk of " + json);
+        return valid;
+    }
+
+    /** JsonObjectCursor.nextChecked's verdict; when it says valid, it has walked the plain walk's members. */
+    private static boolean checkedWalk(byte[] bytes, int offset, int length) {
+        JsonObjectCursor checked = new JsonObjectCursor();
+        JsonObjectCursor plain = new JsonObjectCursor();
+        List<String> seen = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        if (checked.reset(bytes, offset, length)) {
+            while (checked.nextChecked()) {
+                seen.add(checked.keyStart() + ":" + checked.keyEnd() + "=" + checked.valueStart() + ":" + checked.valueEnd());
+            }
+        }
+        if (!checked.isValid()) {
+            return false;
+        }
+        plain.reset(bytes, offset, length);
+        while (plain.next()) {
+            expected.add(plain.keyStart() + ":" + plain.keyEnd() + "=" + plain.valueStart() + ":" + plain.valueEnd());
+        }
+        assertEquals(expected, seen);
+        return true;
     }
 }

@@ -13,15 +13,15 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import relay.json.JsonObjectCursor;
 
 /**
  * The booth relay's own per-message work, calling {@link BoothEndpoint}'s code (this class shares its
- * package): recognise a {@code relay_message} on the bytes, then write the {@code message_from_scanner} /
- * {@code message_from_booth} frame with the data copied raw and a fresh timestamp.
+ * package): recognise a {@code relay_message} on the bytes and find its data ({@link BoothMessageReader}: one
+ * checked walk), then write the {@code message_from_scanner} / {@code message_from_booth} frame with the data
+ * copied raw and a fresh timestamp.
  *
  * <p>Expected allocation: the frame and nothing else, i.e. {@code 16 + align8(header + payload)} bytes
- * (payload = data + about 90 bytes of keys and timestamp). Everything before (syntax check, member scan,
+ * (payload = data + about 90 bytes of keys and timestamp). Everything before (the checked walk, the
  * timestamp) must be 0 B/op.
  */
 @State(Scope.Thread)
@@ -34,7 +34,7 @@ public class BoothRelayBenchmark {
     @Param({"16", "128", "1024"})
     int size;
 
-    final JsonObjectCursor cursor = new JsonObjectCursor();
+    final BoothMessageReader reader = new BoothMessageReader();
     final BoothId booth = BoothId.of("booth-7", "\"booth-7\"".getBytes(StandardCharsets.US_ASCII));
     byte[] message;
 
@@ -45,23 +45,23 @@ public class BoothRelayBenchmark {
     }
 
     @Benchmark
-    public BoothEndpoint.HotType recogniseOnly() {
-        return BoothEndpoint.hotType(cursor, message, 0, message.length);
+    public BoothMessageReader.HotType recogniseOnly() {
+        return reader.read(message, 0, message.length);
     }
 
     @Benchmark
     public byte[] scannerToBooth() {
-        if (BoothEndpoint.hotType(cursor, message, 0, message.length) != BoothEndpoint.HotType.RELAY_MESSAGE) {
+        if (reader.read(message, 0, message.length) != BoothMessageReader.HotType.RELAY_MESSAGE) {
             throw new IllegalStateException("not recognised");
         }
-        return BoothEndpoint.scannerFrame(cursor, message, 0, message.length);
+        return BoothEndpoint.scannerFrame(message, reader.data());
     }
 
     @Benchmark
     public byte[] boothToScanner() {
-        if (BoothEndpoint.hotType(cursor, message, 0, message.length) != BoothEndpoint.HotType.RELAY_MESSAGE) {
+        if (reader.read(message, 0, message.length) != BoothMessageReader.HotType.RELAY_MESSAGE) {
             throw new IllegalStateException("not recognised");
         }
-        return BoothEndpoint.boothFrame(cursor, message, 0, message.length, booth);
+        return BoothEndpoint.boothFrame(message, reader.data(), booth);
     }
 }

@@ -6,8 +6,6 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import relay.json.Json;
-import relay.json.JsonObjectCursor;
-import relay.json.JsonSyntax;
 import relay.json.PythonText;
 import relay.metrics.Metrics;
 import relay.net.Connection;
@@ -28,10 +26,6 @@ public final class BoothEndpoint implements Endpoint {
     private static final Logger LOG = Logger.getLogger("relay.Booth");
     static final String REPLACED_REASON = "booth_id registered by a newer connection";
     private static final byte[] BOOTH_ID = "booth_id".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] TYPE = "type".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] RELAY_MESSAGE = "\"relay_message\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] PING = "\"ping\"".getBytes(StandardCharsets.US_ASCII);
 
     private final BoothRegistry registry = new BoothRegistry();
     private final Metrics metrics;
@@ -57,9 +51,9 @@ public final class BoothEndpoint implements Endpoint {
     @Override
     public void onText(Connection connection, byte[] bytes, int offset, int length) {
         BoothPeer peer = (BoothPeer) connection.attachment();
-        switch (hotType(peer.cursor, bytes, offset, length)) {
+        switch (peer.reader.read(bytes, offset, length)) {
             case RELAY_MESSAGE -> {
-                relay(peer, bytes, offset, length);
+                relay(peer, bytes, peer.reader.data());
                 return;
             }
             case PING -> {
@@ -83,7 +77,7 @@ public final class BoothEndpoint implements Endpoint {
         switch (type instanceof String s ? s : "") {
             case "register_booth" -> registerBooth(peer, boothId(peer, fields, bytes, offset, length));
             case "connect_scanner" -> connectScanner(peer, boothId(peer, fields, bytes, offset, length));
-            case "relay_message" -> relay(peer, bytes, offset, length);
+            case "relay_message" -> relay(peer, bytes, peer.reader.member(bytes, offset, length, BoothMessageReader.DATA));
             case "ping" -> peer.send(BoothMessages.pong());
             default -> error(peer, "unknown_type", "Unknown message type: " + PythonText.str(type));
         }
@@ -187,8 +181,11 @@ public final class BoothEndpoint implements Endpoint {
         LOG.log(Level.FINE, () -> "Scanner " + peer + " attached to booth " + id);
     }
 
-    /** relay_message: a scanner's goes to its booth; a booth's to its earliest-attached scanner. */
-    private void relay(BoothPeer peer, byte[] bytes, int offset, int length) {
+    /**
+     * relay_message: a scanner's goes to its booth; a booth's to its earliest-attached scanner. {@code data} is
+     * the message's raw data member ({@link BoothMessageReader}), -1 if it has none.
+     */
+    private void relay(BoothPeer peer, byte[] bytes, long data) {
         BoothRegistry.Slot attached = peer.attached;
         if (attached != null) {
             BoothPeer booth = attached.booth;
@@ -196,11 +193,11 @@ public final class BoothEndpoint implements Endpoint {
                 error(peer, "booth_gone", "Booth is no longer available");
                 return;
             }
-            booth.send(scannerFrame(peer.cursor, bytes, offset, length));
+            booth.send(scannerFrame(bytes, data));
             return;
         }
         if (cluster != null && cluster.isRemotelyAttached(peer)) { // a scanner of a booth on another node
-            byte[] frame = scannerFrame(peer.cursor, bytes, offset, length);
+            byte[] frame = scannerFrame(bytes, data);
             if (cluster.fromScanner(peer, frame) == 2) {
                 error(peer, "booth_gone", "Booth is no longer available");
             }
@@ -216,7 +213,7 @@ public final class BoothEndpoint implements Endpoint {
             return;
         }
         BoothId id = own.boothId;
-        byte[] frame = boothFrame(peer.cursor, bytes, offset, length, id);
+        byte[] frame = boothFrame(bytes, data, id);
         BoothPeer firstLocal = scanners.length == 0 ? null : scanners[0];
         if (cluster != null && cluster.toEarliestRemote(own.id, firstLocal, frame)) {
             return; // the earliest-attached scanner is on another node
@@ -285,70 +282,21 @@ public final class BoothEndpoint implements Endpoint {
         if (BoothId.isEmpty(value)) {
             return null;
         }
-        long member = span(peer.cursor, bytes, offset, length, BOOTH_ID);
-        return BoothId.of(value, Arrays.copyOfRange(bytes, start(member), start(member) + length(member)));
-    }
-
-    /** The message types recognised on the bytes, without a parse. */
-    enum HotType { RELAY_MESSAGE, PING, OTHER }
-
-    /**
-     * The per-message fast path: a valid JSON object whose {@code type} is {@code "relay_message"} or
-     * {@code "ping"} is recognised on the bytes, with no parse and no allocation; anything else is
-     * {@link HotType#OTHER} and takes the full parse.
-     */
-    static HotType hotType(JsonObjectCursor cursor, byte[] bytes, int offset, int length) {
-        if (!JsonSyntax.isObject(bytes, offset, length)) {
-            return HotType.OTHER;
-        }
-        long type = span(cursor, bytes, offset, length, TYPE);
-        if (type >= 0 && equalsRaw(bytes, type, RELAY_MESSAGE)) {
-            return HotType.RELAY_MESSAGE;
-        }
-        return type >= 0 && equalsRaw(bytes, type, PING) ? HotType.PING : HotType.OTHER;
+        long member = peer.reader.member(bytes, offset, length, BOOTH_ID);
+        int start = BoothMessageReader.start(member);
+        return BoothId.of(value, Arrays.copyOfRange(bytes, start, start + BoothMessageReader.length(member)));
     }
 
     /** A scanner's relay_message as the booth receives it; its data is copied as the raw JSON sent. */
-    static byte[] scannerFrame(JsonObjectCursor cursor, byte[] bytes, int offset, int length) {
-        long data = span(cursor, bytes, offset, length, DATA);
+    static byte[] scannerFrame(byte[] bytes, long data) {
         return data < 0 ? BoothMessages.fromScanner(BoothMessages.NULL, 0, 4)
-                : BoothMessages.fromScanner(bytes, start(data), length(data));
+                : BoothMessages.fromScanner(bytes, BoothMessageReader.start(data), BoothMessageReader.length(data));
     }
 
     /** A booth's relay_message as its scanner receives it. */
-    static byte[] boothFrame(JsonObjectCursor cursor, byte[] bytes, int offset, int length, BoothId id) {
-        long data = span(cursor, bytes, offset, length, DATA);
+    static byte[] boothFrame(byte[] bytes, long data, BoothId id) {
         return data < 0 ? BoothMessages.fromBooth(BoothMessages.NULL, 0, 4, id)
-                : BoothMessages.fromBooth(bytes, start(data), length(data), id);
-    }
-
-    /**
-     * The raw value of the last member named {@code key} (the one a parser keeps), packed as
-     * {@code start << 32 | end}, or -1 if there is none.
-     */
-    private static long span(JsonObjectCursor cursor, byte[] bytes, int offset, int length, byte[] key) {
-        long found = -1;
-        cursor.reset(bytes, offset, length);
-        while (cursor.next()) {
-            if (cursor.keyIs(key)) {
-                found = ((long) cursor.valueStart() << 32) | cursor.valueEnd();
-            }
-        }
-        return found;
-    }
-
-    /** Whether the raw JSON value at {@code span} is exactly these bytes (a plain string, quotes included). */
-    private static boolean equalsRaw(byte[] bytes, long span, byte[] raw) {
-        int start = start(span);
-        return length(span) == raw.length && Arrays.equals(bytes, start, start + raw.length, raw, 0, raw.length);
-    }
-
-    private static int start(long span) {
-        return (int) (span >>> 32);
-    }
-
-    private static int length(long span) {
-        return (int) span - (int) (span >>> 32);
+                : BoothMessages.fromBooth(bytes, BoothMessageReader.start(data), BoothMessageReader.length(data), id);
     }
 
     /** Answers with the error frame; {@code label} names the error in metrics. */

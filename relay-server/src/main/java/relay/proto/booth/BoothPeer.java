@@ -2,7 +2,6 @@ package relay.proto.booth;
 
 import java.util.ArrayList;
 import java.util.List;
-import relay.json.JsonObjectCursor;
 import relay.net.Connection;
 
 /**
@@ -12,7 +11,7 @@ import relay.net.Connection;
  */
 final class BoothPeer {
     final Connection connection;
-    final JsonObjectCursor cursor = new JsonObjectCursor();
+    final BoothMessageReader reader = new BoothMessageReader();
     /** Slots this connection registered as booth, in order; it still holds those whose booth is this peer. */
     final List<BoothRegistry.Slot> registered = new ArrayList<>(1);
     /** The slot this connection is attached to as a scanner, or null. */
