@@ -52,8 +52,12 @@ public final class JsonObjectCursor {
             return false;
         }
         int afterKey = skipString(p);
+        if (afterKey < 0) {
+            pos = end;
+            return false;
+        }
         int colon = skipSpace(afterKey);
-        if (afterKey < 0 || colon >= end || bytes[colon] != ':') {
+        if (colon >= end || bytes[colon] != ':') {
             pos = end;
             return false;
         }
