@@ -63,7 +63,7 @@ class JsonSyntaxTest {
             }
             assertEquals(JsonSyntax.isObject(m, 0, m.length), checkedWalk(m, 0, m.length), new String(m, StandardCharsets.UTF_8));
             if (parsed != JsonSyntax.isObject(m, 0, m.length)) {
-                // dsl-json is lenient in places RFC 8259 is not (e.g. leading zeros); only our strict side may refuse more
+                // dsl-json is lenient in places RFC 8259 is not (e.g. a raw tab in a string); only our strict side may refuse more
                 assertEquals(false, JsonSyntax.isObject(m, 0, m.length), new String(m, StandardCharsets.UTF_8));
             }
         }

@@ -54,7 +54,7 @@ public class CarpartyRelayBenchmark {
 
     @Benchmark
     public byte[] serverBroadcast() {
-        if (CarpartyEndpoint.receiverOf(cursor, broadcast, 0, broadcast.length) != CarpartyEndpoint.NO_RECEIVER) {
+        if (CarpartyEndpoint.receiverOf(cursor, broadcast, 0, broadcast.length) != CarpartyEndpoint.BROADCAST) {
             throw new IllegalStateException("not a broadcast");
         }
         return FrameWriter.encode(Opcode.TEXT, broadcast, 0, broadcast.length);
@@ -63,8 +63,8 @@ public class CarpartyRelayBenchmark {
     /** A frame with a {@code receiver_id}: find it and match it against a client's id, encode the frame once. */
     @Benchmark
     public byte[] serverTargeted() {
-        Object receiver = CarpartyEndpoint.receiverOf(cursor, targeted, 0, targeted.length);
-        if (!clientId.equals(receiver)) {
+        long receiver = CarpartyEndpoint.receiverOf(cursor, targeted, 0, targeted.length);
+        if (receiver == CarpartyEndpoint.BROADCAST || !CarpartyEndpoint.names(targeted, receiver, clientId, clientIdJson)) {
             throw new IllegalStateException("not for " + clientId);
         }
         return FrameWriter.encode(Opcode.TEXT, targeted, 0, targeted.length);

@@ -1,6 +1,7 @@
 package relay.proto.carparty;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -168,8 +169,8 @@ public final class CarpartyEndpoint implements Endpoint {
             return; // dropped silently, as the original
         }
         byte[] frame = FrameWriter.encode(Opcode.TEXT, bytes, offset, length);
-        Object receiver = receiverOf(server.cursor, bytes, offset, length);
-        if (receiver == NO_RECEIVER) {
+        long receiver = receiverOf(server.cursor, bytes, offset, length);
+        if (receiver == BROADCAST) {
             broadcast(clients, frame);
             if (cluster != null) {
                 cluster.fromServer(room, frame, null, true);
@@ -177,44 +178,78 @@ public final class CarpartyEndpoint implements Endpoint {
             return;
         }
         for (CarpartyPeer client : clients) {
-            if (client.clientId.equals(receiver)) {
+            if (names(bytes, receiver, client.clientId, client.clientIdJson)) {
                 client.connection.send(frame);
             }
         }
-        if (cluster != null) {
-            cluster.fromServer(room, frame, receiver, false);
+        if (cluster != null && room.remoteClients != null) {
+            cluster.fromServer(room, frame, receiverText(bytes, receiver), false);
         }
     }
 
-    static final Object NO_RECEIVER = new Object();
+    /** {@link #receiverOf}: the frame goes to every client. */
+    static final long BROADCAST = -1;
 
     /**
-     * The {@code receiver_id} of a JSON object, or {@link #NO_RECEIVER} for anything else. Only frames that
-     * have a top-level member so named are parsed (which also proves they are valid JSON); the rest, the
-     * common case, cost one scan and no allocation.
+     * Where the raw value of a JSON object's top-level {@code receiver_id} is, packed as {@code start << 32 | end}
+     * (the last one if named twice, as a parser keeps it), or {@link #BROADCAST} for anything else. Frames
+     * without the name, the common case, cost one walk; those with it are checked by {@link JsonSyntax}, without
+     * building a tree. Only a frame that JsonSyntax refuses goes to the full parser: whether it is JSON was
+     * always dsl-json's judgement, which accepts a little more than RFC 8259 (leading zeros, for one).
      */
-    static Object receiverOf(JsonObjectCursor cursor, byte[] bytes, int offset, int length) {
+    static long receiverOf(JsonObjectCursor cursor, byte[] bytes, int offset, int length) {
         if (!cursor.reset(bytes, offset, length)) {
-            return NO_RECEIVER;
+            return BROADCAST;
         }
-        boolean named = false;
+        long receiver = BROADCAST;
         while (cursor.next()) {
             if (cursor.keyIs(RECEIVER_ID)) {
-                named = true;
-                break;
+                receiver = ((long) cursor.valueStart() << 32) | cursor.valueEnd();
             }
         }
-        if (!named) {
-            return NO_RECEIVER;
+        if (receiver == BROADCAST || JsonSyntax.isObject(bytes, offset, length)) {
+            return receiver;
         }
         try {
-            if (Json.parse(bytes, offset, length) instanceof Map<?, ?> object) {
-                return object.get("receiver_id"); // a non-string matches no client id
-            }
+            return Json.parse(bytes, offset, length) instanceof Map<?, ?> ? receiver : BROADCAST;
         } catch (Json.InvalidJsonException e) {
-            // not JSON after all: broadcast
+            return BROADCAST; // not JSON after all
         }
-        return NO_RECEIVER;
+    }
+
+    /**
+     * Whether the raw {@code receiver_id} value is a JSON string equal to the client's id (a non-string names
+     * nobody). Compared on the bytes, unless an escape on either side needs the text decoded.
+     */
+    static boolean names(byte[] bytes, long receiver, String clientId, byte[] clientIdJson) {
+        int start = (int) (receiver >>> 32);
+        int end = (int) receiver;
+        if (bytes[start] != '"') {
+            return false;
+        }
+        if (indexOf(bytes, start, end, '\\') < 0 && indexOf(clientIdJson, 0, clientIdJson.length, '\\') < 0) {
+            return Arrays.equals(bytes, start, end, clientIdJson, 0, clientIdJson.length);
+        }
+        return clientId.equals(receiverText(bytes, receiver));
+    }
+
+    /** The {@code receiver_id} as text, or null if it is not a JSON string. */
+    static String receiverText(byte[] bytes, long receiver) {
+        int start = (int) (receiver >>> 32);
+        try {
+            return Json.parse(bytes, start, (int) receiver - start) instanceof String text ? text : null;
+        } catch (Json.InvalidJsonException e) {
+            return null;
+        }
+    }
+
+    private static int indexOf(byte[] bytes, int from, int to, char c) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == c) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static void broadcast(CarpartyRegistry.Room room, byte[] frame) {
