@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
 public final class NettyPeer implements AutoCloseable {
     /** The Node peers' default port. */
     public static final int DEFAULT_PORT = 8765;
+    /** Event loops for the connections; 0 is Netty's default, twice the cores ({@code io.netty.eventLoopThreads}). */
+    public static final int DEFAULT_THREADS = 0;
     /** uws-server.js and ws-server.js: maxPayloadLength / maxPayload 1 MiB. */
     static final int MAX_MESSAGE_BYTES = 1 << 20;
     /** Largest handshake request (HttpObjectAggregator); a WebSocket upgrade carries no body. */
@@ -67,7 +69,7 @@ public final class NettyPeer implements AutoCloseable {
     /**
      * Binds {@code host:port} (0: an ephemeral port) and returns once listening.
      *
-     * @param threads event loops for the connections; 0 for Netty's default
+     * @param threads event loops for the connections; {@link #DEFAULT_THREADS} (0) for Netty's default
      */
     public static NettyPeer start(String host, int port, int threads) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
@@ -124,7 +126,7 @@ public final class NettyPeer implements AutoCloseable {
 
     public static void main(String[] args) throws InterruptedException {
         int port = DEFAULT_PORT;
-        int threads = 0;
+        int threads = DEFAULT_THREADS;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--threads") && i + 1 < args.length) {
