@@ -1,6 +1,5 @@
 package relay.loadgen.client;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,36 +7,29 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLSocketFactory;
+import relay.loadgen.net.ClientFramer;
+import relay.loadgen.net.ClientHandshake;
 import relay.ws.CloseCode;
 import relay.ws.FrameReader;
 import relay.ws.FrameWriter;
-import relay.ws.Handshake;
-import relay.ws.MessageAssembler;
 import relay.ws.MessageHandler;
 import relay.ws.Opcode;
 import relay.ws.ProtocolException;
 
 /**
- * A small blocking WebSocket client on relay's own framer, for the command-line clients: the opening
- * handshake written and checked here (RFC 6455 4.1), frames decoded by {@link FrameReader} (server frames are
- * unmasked) and encoded masked by {@link FrameWriter#encodeMasked}. One virtual thread reads and calls the
- * {@link Listener}; any thread may send (a lock keeps frames whole). Pings are answered; a Close is echoed.
+ * A small blocking WebSocket client on relay's own framer, for the command-line clients: the load generator's
+ * {@link ClientHandshake} (RFC 6455 4.1, over TLS too) and {@link ClientFramer} (masked frames out, server frames
+ * decoded by its {@link FrameReader}). One virtual thread reads and calls the {@link Listener}; any thread may
+ * send (a lock keeps frames whole and the masking keys in order). Pings are answered; a Close is echoed.
  */
 public final class WsClient implements AutoCloseable {
-    /** Largest message accepted from the server. */
-    static final int MAX_MESSAGE_BYTES = 16 << 20;
-    private static final SecureRandom KEYS = new SecureRandom();
-
     /** What the reader thread reports. Called on that thread, one call at a time. */
     public interface Listener {
         /** The handshake succeeded; called on the connecting thread before any message is reported. */
@@ -56,6 +48,8 @@ public final class WsClient implements AutoCloseable {
     private final OutputStream out;
     private final Listener listener;
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Guarded by {@link #writeLock}. */
+    private final ClientFramer framer = new ClientFramer();
     private final AtomicBoolean closeSent = new AtomicBoolean();
     private final AtomicBoolean closeReported = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -97,7 +91,10 @@ public final class WsClient implements AutoCloseable {
             }
             WsClient client = new WsClient(socket, listener);
             socket.setSoTimeout((int) timeout.toMillis());
-            byte[] leftover = client.handshake(uri, host, port, tls);
+            String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            byte[] leftover = new ClientHandshake().exchange(client.in, client.out, target,
+                    ClientHandshake.hostHeader(host, port, tls));
             socket.setSoTimeout(0);
             if (firstText != null) {
                 client.sendText(firstText);
@@ -111,77 +108,13 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
-    /** 4.1: sends the upgrade request and checks the 101 answer; returns bytes read past the response head. */
-    private byte[] handshake(URI uri, String host, int port, boolean tls) throws IOException {
-        byte[] nonce = new byte[16];
-        KEYS.nextBytes(nonce);
-        String key = Base64.getEncoder().encodeToString(nonce);
-        String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        boolean defaultPort = port == (tls ? 443 : 80);
-        String hostHeader = (host.contains(":") ? "[" + host + "]" : host) + (defaultPort ? "" : ":" + port);
-        String request = "GET " + target + " HTTP/1.1\r\n"
-                + "Host: " + hostHeader + "\r\n"
-                + "Upgrade: websocket\r\n"
-                + "Connection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + key + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n";
-        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        byte[] buffer = new byte[4096];
-        int headEnd = -1;
-        while (headEnd < 0) {
-            int n = in.read(buffer);
-            if (n < 0) {
-                throw new IOException("connection closed during the handshake");
-            }
-            head.write(buffer, 0, n);
-            if (head.size() > 64 * 1024) {
-                throw new IOException("handshake response too large");
-            }
-            headEnd = indexOfBlankLine(head.toByteArray());
-        }
-        byte[] all = head.toByteArray();
-        String response = new String(all, 0, headEnd, StandardCharsets.ISO_8859_1);
-        String[] lines = response.split("\r\n");
-        // 4.1: if the status code received from the server is not 101, the client handles the response per HTTP
-        if (!lines[0].matches("HTTP/1\\.1 101( .*)?")) {
-            throw new IOException("upgrade refused: " + lines[0]);
-        }
-        String accept = null;
-        for (String line : lines) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase("sec-websocket-accept")) {
-                accept = line.substring(colon + 1).trim();
-            }
-        }
-        // 4.1: the |Sec-WebSocket-Accept| must be base64(SHA-1(key + GUID)), or the client fails the connection
-        if (!Handshake.acceptValue(key).equals(accept)) {
-            throw new IOException("bad Sec-WebSocket-Accept in the handshake response");
-        }
-        byte[] leftover = new byte[all.length - headEnd - 4];
-        System.arraycopy(all, headEnd + 4, leftover, 0, leftover.length);
-        return leftover;
-    }
-
-    private static int indexOfBlankLine(byte[] bytes) {
-        for (int i = 0; i + 3 < bytes.length; i++) {
-            if (bytes[i] == '\r' && bytes[i + 1] == '\n' && bytes[i + 2] == '\r' && bytes[i + 3] == '\n') {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     public void sendText(String text) throws IOException {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        write(FrameWriter.encodeMasked(true, Opcode.TEXT, payload, 0, payload.length, ThreadLocalRandom.current().nextInt()));
+        write(Opcode.TEXT, payload, 0, payload.length);
     }
 
     public void sendBinary(byte[] payload) throws IOException {
-        write(FrameWriter.encodeMasked(true, Opcode.BINARY, payload, 0, payload.length, ThreadLocalRandom.current().nextInt()));
+        write(Opcode.BINARY, payload, 0, payload.length);
     }
 
     /**
@@ -215,10 +148,10 @@ public final class WsClient implements AutoCloseable {
         return closed.getCount() == 0;
     }
 
-    private void write(byte[] frame) throws IOException {
+    private void write(int opcode, byte[] payload, int offset, int length) throws IOException {
         writeLock.lock();
         try {
-            out.write(frame);
+            out.write(framer.encode(opcode, payload, offset, length));
             out.flush();
         } finally {
             writeLock.unlock();
@@ -230,7 +163,7 @@ public final class WsClient implements AutoCloseable {
             return;
         }
         try {
-            write(FrameWriter.encodeMasked(true, Opcode.CLOSE, payload, 0, payload.length, ThreadLocalRandom.current().nextInt()));
+            write(Opcode.CLOSE, payload, 0, payload.length);
         } catch (IOException e) {
             closeSocket();
         }
@@ -238,7 +171,7 @@ public final class WsClient implements AutoCloseable {
 
     private void readLoop(byte[] leftover) {
         Frames frames = new Frames();
-        FrameReader reader = new FrameReader(new MessageAssembler(frames), false, MAX_MESSAGE_BYTES);
+        FrameReader reader = ClientFramer.reader(frames);
         byte[] buffer = new byte[Math.max(16 * 1024, leftover.length)];
         System.arraycopy(leftover, 0, buffer, 0, leftover.length);
         int end = leftover.length;
@@ -312,7 +245,7 @@ public final class WsClient implements AutoCloseable {
         public void onPing(byte[] bytes, int offset, int length) {
             // 5.5.2: upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response
             try {
-                write(FrameWriter.encodeMasked(true, Opcode.PONG, bytes, offset, length, ThreadLocalRandom.current().nextInt()));
+                write(Opcode.PONG, bytes, offset, length);
             } catch (IOException e) {
                 closeSocket();
             }

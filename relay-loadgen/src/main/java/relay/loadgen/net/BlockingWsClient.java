@@ -1,29 +1,23 @@
 package relay.loadgen.net;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import relay.ws.FrameReader;
 import relay.ws.FrameWriter;
-import relay.ws.Handshake;
-import relay.ws.Masking;
-import relay.ws.MessageAssembler;
 import relay.ws.MessageHandler;
 import relay.ws.Opcode;
 
 /**
  * The alternative client engine, kept to compare against the NIO {@link EventLoop} (the {@code echo}
  * scenario's {@code --engine virtual}): a blocking socket per connection, read by its own virtual thread,
- * written under a {@link ReentrantLock} by whichever (virtual) thread sends. Same framing as
- * {@link WsConnection} (relay's FrameReader, masked frames built in a reused buffer), so the comparison is
- * of the threading model alone.
+ * written under a {@link ReentrantLock} by whichever (virtual) thread sends. Same handshake and framing as
+ * {@link WsConnection} ({@link ClientHandshake}, {@link ClientFramer} writing into a reused buffer), so the
+ * comparison is of the threading model alone.
  */
 public final class BlockingWsClient implements MessageHandler {
     /** Receives messages on the connection's reader virtual thread. */
@@ -37,10 +31,10 @@ public final class BlockingWsClient implements MessageHandler {
     private final ByteBuffer in = ByteBuffer.allocate(WsConnection.DEFAULT_READ_BUFFER_BYTES);
     private final ByteBuffer out = ByteBuffer.allocate(64 * 1024);
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final FrameReader reader = new FrameReader(new MessageAssembler(this), false, 16L << 20);
+    private final FrameReader reader = ClientFramer.reader(this);
+    private final ClientFramer framer = new ClientFramer();
     private final Receiver receiver;
     private final byte[] control = new byte[125];
-    private int maskSeed = ThreadLocalRandom.current().nextInt() | 1;
     private long readNs;
     private volatile boolean closed;
 
@@ -49,41 +43,21 @@ public final class BlockingWsClient implements MessageHandler {
         this.receiver = receiver;
     }
 
-    /** Connects and completes the opening handshake on the calling thread. */
+    /** Connects and completes the opening handshake on the calling thread ({@link ClientHandshake.RefusedException} if refused). */
     public static BlockingWsClient connect(InetSocketAddress remote, String path, Receiver receiver) throws IOException {
         SocketChannel channel = SocketChannel.open();
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         channel.connect(remote);
         BlockingWsClient client = new BlockingWsClient(channel, receiver);
-        client.handshake(remote, path);
-        return client;
-    }
-
-    private void handshake(InetSocketAddress remote, String path) throws IOException {
-        byte[] nonce = new byte[16];
-        ThreadLocalRandom.current().nextBytes(nonce);
-        String key = Base64.getEncoder().encodeToString(nonce);
-        String request = "GET " + path + " HTTP/1.1\r\nHost: " + remote.getHostString() + ":" + remote.getPort()
-                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
-                + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)));
-        while (true) {
-            if (channel.read(in) < 0) {
-                throw new EOFException("closed during handshake");
-            }
-            String head = new String(in.array(), 0, in.position(), StandardCharsets.ISO_8859_1);
-            int end = head.indexOf("\r\n\r\n");
-            if (end < 0) {
-                continue;
-            }
-            if (!head.startsWith("HTTP/1.1 101") || !head.contains(Handshake.acceptValue(key))) {
-                throw new IOException("http " + head.substring(9, Math.min(12, head.length())));
-            }
-            int left = in.position() - end - 4;
-            System.arraycopy(in.array(), end + 4, in.array(), 0, left);
-            in.position(left);
-            return;
+        try {
+            byte[] firstFrames = new ClientHandshake().exchange(Channels.newInputStream(channel), Channels.newOutputStream(channel),
+                    path, ClientHandshake.hostHeader(remote.getHostString(), remote.getPort(), false));
+            client.in.put(firstFrames);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
+        return client;
     }
 
     /** The read loop; run it on the connection's own virtual thread. */
@@ -114,17 +88,8 @@ public final class BlockingWsClient implements MessageHandler {
     private boolean send(int opcode, byte[] payload, int offset, int length) {
         writeLock.lock();
         try {
-            int x = maskSeed;
-            x ^= x << 13;
-            x ^= x >>> 17;
-            x ^= x << 5;
-            maskSeed = x;
             out.clear();
-            byte[] buf = out.array();
-            int header = FrameWriter.writeHeader(buf, 0, true, opcode, length, true, x);
-            System.arraycopy(payload, offset, buf, header, length);
-            Masking.apply(buf, header, length, x, 0);
-            out.limit(header + length);
+            out.limit(framer.write(out.array(), 0, opcode, payload, offset, length));
             while (out.hasRemaining()) {
                 channel.write(out);
             }

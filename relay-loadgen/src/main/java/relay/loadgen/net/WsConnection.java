@@ -8,23 +8,19 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.concurrent.ThreadLocalRandom;
 import relay.ws.CloseCode;
 import relay.ws.FrameReader;
 import relay.ws.FrameWriter;
-import relay.ws.Masking;
-import relay.ws.MessageAssembler;
 import relay.ws.MessageHandler;
 import relay.ws.Opcode;
 import relay.ws.ProtocolException;
 
 /**
- * A non-blocking WebSocket client connection (RFC 6455 client side) owned by one {@link EventLoop}: our own
- * opening handshake, masked frames written straight into a preallocated outbound buffer, and server frames
- * decoded in place by relay's {@link FrameReader} (unmasked, {@code expectMasked=false}) and
- * {@link MessageAssembler}. Sending a message copies it once into the outbound buffer and masks it there;
- * nothing is allocated per message. Pings are answered with Pongs, a server Close is echoed.
+ * A non-blocking WebSocket client connection (RFC 6455 client side) owned by one {@link EventLoop}: the
+ * opening handshake of {@link ClientHandshake}, masked frames written by {@link ClientFramer} straight into a
+ * preallocated outbound buffer, and server frames decoded in place by its reader. Sending a message copies it
+ * once into the outbound buffer and masks it there; nothing is allocated per message. Pings are answered with
+ * Pongs, a server Close is echoed.
  *
  * <p>Every method is called on the owning loop's thread, except {@link #connect}, which hands over to it.
  */
@@ -32,7 +28,6 @@ public final class WsConnection implements MessageHandler {
     /** Large enough that frames up to 64 KiB usually arrive whole and are delivered without a copy. */
     public static final int DEFAULT_READ_BUFFER_BYTES = 128 * 1024;
     public static final int DEFAULT_WRITE_BUFFER_BYTES = 256 * 1024;
-    private static final long MAX_MESSAGE_BYTES = 16L << 20;
 
     public enum State { CONNECTING, HANDSHAKING, OPEN, CLOSING, CLOSED }
 
@@ -45,12 +40,12 @@ public final class WsConnection implements MessageHandler {
     private final ByteBuffer in;
     private final ByteBuffer out;
     private final FrameReader reader;
+    private final ClientFramer framer = new ClientFramer();
     private final byte[] control = new byte[131];
     private SocketChannel channel;
     private SelectionKey key;
-    private String handshakeKey;
+    private ClientHandshake handshake;
     private State state = State.CONNECTING;
-    private int maskSeed;
     private boolean closeSent;
     boolean dirty;
     private long connectStartNs;
@@ -68,8 +63,7 @@ public final class WsConnection implements MessageHandler {
         this.listener = listener;
         this.in = ByteBuffer.allocate(readBufferBytes);
         this.out = ByteBuffer.allocate(writeBufferBytes);
-        this.reader = new FrameReader(new MessageAssembler(this), false, MAX_MESSAGE_BYTES);
-        this.maskSeed = ThreadLocalRandom.current().nextInt() | 1;
+        this.reader = ClientFramer.reader(this);
     }
 
     public int id() {
@@ -153,16 +147,8 @@ public final class WsConnection implements MessageHandler {
 
     private void startHandshake() {
         state = State.HANDSHAKING;
-        byte[] nonce = new byte[16];
-        ThreadLocalRandom.current().nextBytes(nonce);
-        handshakeKey = Base64.getEncoder().encodeToString(nonce);
-        String request = "GET " + path + " HTTP/1.1\r\n"
-                + "Host: " + remote.getHostString() + ":" + remote.getPort() + "\r\n"
-                + "Upgrade: websocket\r\n"
-                + "Connection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + handshakeKey + "\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n";
-        out.put(request.getBytes(StandardCharsets.ISO_8859_1));
+        handshake = new ClientHandshake();
+        out.put(handshake.request(path, ClientHandshake.hostHeader(remote.getHostString(), remote.getPort(), false)));
         key.interestOps(SelectionKey.OP_READ);
         flush();
     }
@@ -209,38 +195,20 @@ public final class WsConnection implements MessageHandler {
     /** Parses the 101 response; returns true once the connection is open (leftover bytes stay in {@code in}). */
     private boolean readHandshakeResponse() {
         byte[] bytes = in.array();
-        int end = -1;
-        for (int i = 3; i < in.position(); i++) {
-            if (bytes[i] == '\n' && bytes[i - 1] == '\r' && bytes[i - 2] == '\n' && bytes[i - 3] == '\r') {
-                end = i + 1;
-                break;
-            }
-        }
+        int end = ClientHandshake.headEnd(bytes, 0, in.position());
         if (end < 0) {
             if (!in.hasRemaining()) {
                 fail("handshake response too large");
             }
             return false;
         }
-        String head = new String(bytes, 0, end, StandardCharsets.ISO_8859_1);
-        String[] lines = head.split("\r\n");
-        String[] status = lines[0].split(" ", 3);
-        if (status.length < 2 || !status[1].equals("101")) {
-            fail("http " + (status.length > 1 ? status[1] : "?"));
+        try {
+            handshake.check(bytes, end);
+        } catch (ClientHandshake.RefusedException e) {
+            fail(e.kind());
             return false;
         }
-        String accept = null;
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            if (colon > 0 && lines[i].substring(0, colon).trim().equalsIgnoreCase("sec-websocket-accept")) {
-                accept = lines[i].substring(colon + 1).trim();
-            }
-        }
-        // 4.1: if the Sec-WebSocket-Accept value is not the expected one, the client MUST fail the connection
-        if (!relay.ws.Handshake.acceptValue(handshakeKey).equals(accept)) {
-            fail("bad Sec-WebSocket-Accept");
-            return false;
-        }
+        handshake = null;
         int left = in.position() - end;
         System.arraycopy(bytes, end, bytes, 0, left);
         in.position(left);
@@ -270,29 +238,12 @@ public final class WsConnection implements MessageHandler {
     }
 
     private boolean put(int opcode, byte[] payload, int offset, int length) {
-        int header = FrameWriter.headerLength(length, true);
-        if (out.remaining() < header + length) {
+        if (out.remaining() < ClientFramer.frameLength(length)) {
             return false;
         }
-        int maskKey = nextMaskKey();
-        byte[] buf = out.array();
-        int pos = out.position();
-        FrameWriter.writeHeader(buf, pos, true, opcode, length, true, maskKey);
-        System.arraycopy(payload, offset, buf, pos + header, length);
-        Masking.apply(buf, pos + header, length, maskKey, 0);
-        out.position(pos + header + length);
+        out.position(out.position() + framer.write(out.array(), out.position(), opcode, payload, offset, length));
         loop.markDirty(this);
         return true;
-    }
-
-    /** 5.3: a fresh masking key per frame; xorshift keeps it cheap and allocation-free. */
-    private int nextMaskKey() {
-        int x = maskSeed;
-        x ^= x << 13;
-        x ^= x >>> 17;
-        x ^= x << 5;
-        maskSeed = x;
-        return x;
     }
 
     /** Starts the closing handshake (7.1.2); the connection ends when the server's Close arrives. */
@@ -401,7 +352,11 @@ public final class WsConnection implements MessageHandler {
         listener.onFailed(this, kind);
     }
 
-    static String errorKind(IOException e) {
+    /** How a run counts an I/O failure of a client connection: "refused", "reset", "http 404", ... */
+    public static String errorKind(IOException e) {
+        if (e instanceof ClientHandshake.RefusedException refused) {
+            return refused.kind();
+        }
         if (e instanceof ConnectException) {
             return "refused";
         }

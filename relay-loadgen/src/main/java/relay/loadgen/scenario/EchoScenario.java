@@ -119,7 +119,7 @@ public final class EchoScenario extends Scenario {
                         }
                     });
                 } catch (IOException e) {
-                    run.errors.add(e instanceof java.net.ConnectException ? "refused" : "io " + e.getMessage());
+                    run.errors.add(WsConnection.errorKind(e)); // the kinds the nio engine counts
                     ready.countDown();
                     return;
                 }
