@@ -76,8 +76,7 @@ public final class BoothScenario extends Scenario {
 
         @Override
         public void onOpen(WsConnection c, long nowNs) {
-            byte[] msg = ("{\"type\":\"register_booth\",\"booth_id\":\"" + pair.boothId + "\"}").getBytes(StandardCharsets.UTF_8);
-            c.sendText(msg, 0, msg.length);
+            sendSetUp(c, "{\"type\":\"register_booth\",\"booth_id\":\"" + pair.boothId + "\"}");
         }
 
         @Override
@@ -92,7 +91,7 @@ public final class BoothScenario extends Scenario {
             if (text.contains("registration_success")) {
                 registered.countDown();
             } else if (text.contains("\"error\"")) {
-                run.errors.add("error reply to booth: " + text.replaceAll(".*\"message\":\"([^\"]*)\".*", "$1"));
+                run.errors.add("error reply to booth: " + errorMessage(text));
             } // scanner_connected and other notices are expected during set-up
         }
 
@@ -113,8 +112,7 @@ public final class BoothScenario extends Scenario {
 
         @Override
         public void onOpen(WsConnection c, long nowNs) {
-            byte[] msg = ("{\"type\":\"connect_scanner\",\"booth_id\":\"" + pair.boothId + "\"}").getBytes(StandardCharsets.UTF_8);
-            c.sendText(msg, 0, msg.length);
+            sendSetUp(c, "{\"type\":\"connect_scanner\",\"booth_id\":\"" + pair.boothId + "\"}");
         }
 
         @Override
@@ -128,7 +126,7 @@ public final class BoothScenario extends Scenario {
             if (text.contains("connection_success")) {
                 connected.countDown();
             } else if (text.contains("\"error\"")) {
-                run.errors.add("error reply to scanner: " + text.replaceAll(".*\"message\":\"([^\"]*)\".*", "$1"));
+                run.errors.add("error reply to scanner: " + errorMessage(text));
             } else if (!text.contains("booth_disconnected") && !run.stopping()) {
                 // booth_disconnected is expected while the run closes its connections
                 run.errors.add("wrong answer: unexpected message to scanner");

@@ -89,8 +89,7 @@ public final class CarpartyScenario extends Scenario {
 
         @Override
         public void onOpen(WsConnection c, long nowNs) {
-            byte[] login = ("{\"action\":\"login_server\",\"server_code\":\"" + code + "\"}").getBytes(StandardCharsets.UTF_8);
-            c.sendText(login, 0, login.length);
+            sendSetUp(c, "{\"action\":\"login_server\",\"server_code\":\"" + code + "\"}");
             opened.countDown();
         }
 
@@ -146,9 +145,7 @@ public final class CarpartyScenario extends Scenario {
 
         @Override
         public void onOpen(WsConnection c, long nowNs) {
-            byte[] login = ("{\"action\":\"login_client\",\"server_code\":\"" + room.code + "\",\"client_id\":\"" + id + "\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            c.sendText(login, 0, login.length);
+            sendSetUp(c, "{\"action\":\"login_client\",\"server_code\":\"" + room.code + "\",\"client_id\":\"" + id + "\"}");
             opened.countDown();
         }
 

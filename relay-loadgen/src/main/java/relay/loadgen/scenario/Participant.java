@@ -1,5 +1,6 @@
 package relay.loadgen.scenario;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import relay.loadgen.net.WsConnection;
 import relay.loadgen.net.WsListener;
@@ -15,6 +16,17 @@ abstract class Participant implements WsListener {
 
     /** The latch set-up waits on for this connection. */
     abstract CountDownLatch setUpLatch();
+
+    /** Sends a set-up message (a login, a registration) built as a String: off the measured path. */
+    static void sendSetUp(WsConnection c, String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        c.sendText(bytes, 0, bytes.length);
+    }
+
+    /** The {@code message} member of a protocol's error reply, to name the error kind. */
+    static String errorMessage(String reply) {
+        return reply.replaceAll(".*\"message\":\"([^\"]*)\".*", "$1");
+    }
 
     /** Answers a message at once (booth, signaling callee): a refused answer counts as {@link Run#refused}. */
     void reply(WsConnection c, byte[] message) {

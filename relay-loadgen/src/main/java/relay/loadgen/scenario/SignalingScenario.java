@@ -94,9 +94,8 @@ public final class SignalingScenario extends Scenario {
 
         @Override
         public void onOpen(WsConnection c, long nowNs) {
-            byte[] msg = ("{\"type\":\"register\",\"client_id\":\"" + id + "\",\"room_id\":\"" + room
-                    + "\",\"client_type\":\"loadgen\"}").getBytes(StandardCharsets.UTF_8);
-            c.sendText(msg, 0, msg.length);
+            sendSetUp(c, "{\"type\":\"register\",\"client_id\":\"" + id + "\",\"room_id\":\"" + room
+                    + "\",\"client_type\":\"loadgen\"}");
         }
 
         @Override
@@ -127,7 +126,7 @@ public final class SignalingScenario extends Scenario {
             } else if (text.contains("\"peer_joined\"")) {
                 peerReady(c);
             } else if (text.contains("\"error\"")) {
-                run.errors.add("error reply: " + text.replaceAll(".*\"message\":\"([^\"]*)\".*", "$1"));
+                run.errors.add("error reply: " + errorMessage(text));
             } // peer_left at the end is expected
         }
 

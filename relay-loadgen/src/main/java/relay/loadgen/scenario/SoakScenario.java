@@ -335,16 +335,15 @@ public final class SoakScenario extends Scenario {
 
         @Override
         public void onOpen(WsConnection c, long nowNs) {
-            byte[] msg = ("{\"type\":\"register\",\"client_id\":\"" + id + "\",\"room_id\":\"" + room
-                    + "\",\"client_type\":\"soak\"}").getBytes(StandardCharsets.UTF_8);
-            c.sendText(msg, 0, msg.length);
+            Participant.sendSetUp(c, "{\"type\":\"register\",\"client_id\":\"" + id + "\",\"room_id\":\"" + room
+                    + "\",\"client_type\":\"soak\"}");
         }
 
         @Override
         public void onText(WsConnection c, byte[] bytes, int offset, int length, long nowNs) {
             String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
             if (text.contains("\"error\"")) {
-                run.errors.add("churn error reply: " + text.replaceAll(".*\"message\":\"([^\"]*)\".*", "$1"));
+                run.errors.add("churn error reply: " + Participant.errorMessage(text));
             } else if (caller && !offered && (text.contains("\"peer_joined\"")
                     || text.contains("\"registered\"") && text.contains("\"" + peerId + "\""))) {
                 offered = true;
