@@ -23,7 +23,8 @@ import relay.config.Limits;
  * it shows is the buffer's reallocation per op, and the number of reads.
  *
  * <p>Expected allocation: 0 B/op once the buffer has grown for the large message and is kept; a policy that
- * shrinks on the small read allocates every doubling again each op (512 B to 64 KiB: about 127 KB).
+ * shrinks at the first small read allocates every doubling and the small buffer again each op (131,136 B/op at
+ * 64 KiB).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
