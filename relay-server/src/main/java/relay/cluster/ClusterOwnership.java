@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.clients.jedis.Pipeline;
@@ -17,11 +18,12 @@ import relay.config.ClusterConfig;
 /**
  * Cluster-wide ownership of unique ids (a CarParty server code, a booth id, a signaling client id): which
  * node holds the connection that registered it. Each owned id is a Redis key {@code PREFIX:own:KIND:ID}
- * whose value is {@code NODE:TOKEN}, set with a lease ({@code PX leaseMs}) that the owner renews every
+ * whose value is {@code NODE:TOKEN:AT}, set with a lease ({@code PX leaseMs}) that the owner renews every
  * {@code renewMs}; a node that crashes stops renewing and its ids free themselves within one lease.
  * Claims, renewals, take-overs and releases are Lua scripts, so "compare, then set/renew/delete" is atomic.
  * TOKEN is a fencing number from one Redis counter, new at every change of owner: announcements of
- * changes travel from different nodes and may arrive out of order, and the token tells the newer one.
+ * changes travel from different nodes and may arrive out of order, and the token tells the newer one. AT is
+ * the owner's wall-clock time of a take-over (0 for a claim), compared only when Redis returns (below).
  *
  * <p>Lookups ({@link #owner}) are cached per id and kept fresh by {@link MessageKind#OWNER_CHANGED} on the
  * control channel (every claim, take-over and release announces itself), by node departures and by
@@ -29,8 +31,12 @@ import relay.config.ClusterConfig;
  * registrations and first lookups touch Redis; relayed messages never do.
  *
  * <p>When Redis is unreachable, a claim is decided locally (granted unless a live peer is known to own the
- * id) so that local traffic keeps working; renewal re-asserts it when Redis returns, and if another node
- * took the id meanwhile the local holder is told through {@link LostListener}.
+ * id), and so is a take-over, so that local traffic keeps working; renewal re-asserts it when Redis returns.
+ * A claim then keeps to "first come": if another node holds the id, the local holder is told through
+ * {@link LostListener}. A take-over keeps to "newest wins": it replaces the holder whose take-over is older
+ * by AT (a registration before the outage, or an earlier one during it, whichever node re-asserts first),
+ * and loses to a newer one; the winner is announced, and told through {@link #onReasserted}, since what it
+ * announced while Redis was down never arrived.
  *
  * <p>Threads: any thread may call the public methods (they block for one Redis round trip at most, through
  * {@link RedisCommands}); renewal runs on its own virtual thread.
@@ -39,20 +45,25 @@ public final class ClusterOwnership implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("relay.Cluster");
 
     /**
-     * Claim or renew: KEYS[1] id key, KEYS[2] token counter; ARGV[1] node, ARGV[2] lease ms, ARGV[3] token held
-     * (0: none). Renews if the node holds it, claims it with a new token if nobody does; returns the value.
+     * Claim, renew or re-assert: KEYS[1] id key, KEYS[2] token counter; ARGV[1] node, ARGV[2] lease ms, ARGV[3]
+     * token held (0: none), ARGV[4] AT, ARGV[5] 1 for a take-over made while Redis was unreachable (newest wins:
+     * it replaces a holder whose AT is older), else 0. Renews if the node holds it, sets it if nobody does (or a
+     * newer take-over replaces the holder: with a new token); returns the value. A token held from before is
+     * written back as is, and the counter is kept ahead of it: a Redis that lost its data restarts the counter,
+     * and tokens must keep growing.
      */
     static final byte[] CLAIM = ("local v = redis.call('get', KEYS[1]) "
             + "if v and string.sub(v, 1, 32) == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return v end "
-            + "if v then return v end "
+            + "if v and (ARGV[5] == '0' or tonumber(string.match(v, ':(%d+)$')) >= tonumber(ARGV[4])) then return v end "
             + "local t = ARGV[3] "
-            + "if t == '0' then t = tostring(redis.call('incr', KEYS[2])) end "
-            + "v = ARGV[1] .. ':' .. t "
+            + "if v or t == '0' then t = tostring(redis.call('incr', KEYS[2])) "
+            + "elseif tonumber(redis.call('get', KEYS[2]) or '0') < tonumber(t) then redis.call('set', KEYS[2], t) end "
+            + "v = ARGV[1] .. ':' .. t .. ':' .. ARGV[4] "
             + "redis.call('set', KEYS[1], v, 'PX', ARGV[2]) "
             + "return v").getBytes(StandardCharsets.UTF_8);
-    /** Take over: set with a new token whoever held it; returns {previous or false, new value}. */
+    /** Take over (ARGV[3] AT): set with a new token whoever held it; returns {previous or false, new value}. */
     static final byte[] TAKE_OVER = ("local v = redis.call('get', KEYS[1]) "
-            + "local n = ARGV[1] .. ':' .. redis.call('incr', KEYS[2]) "
+            + "local n = ARGV[1] .. ':' .. redis.call('incr', KEYS[2]) .. ':' .. ARGV[3] "
             + "redis.call('set', KEYS[1], n, 'PX', ARGV[2]) "
             + "return {v, n}").getBytes(StandardCharsets.UTF_8);
     /** Release: delete only if it is still exactly this value. */
@@ -67,9 +78,12 @@ public final class ClusterOwnership implements AutoCloseable {
 
     /** An owner as stored: the node and the fencing token of its claim (0: claimed locally, not yet in Redis). */
     record Owner(NodeId node, long token) {
+        /** {@code NODE:TOKEN} (as announced) or {@code NODE:TOKEN:AT} (as stored). */
         static Owner parse(String value) {
             int colon = value.indexOf(':');
-            return new Owner(NodeId.parse(value.substring(0, colon)), Long.parseLong(value.substring(colon + 1)));
+            int end = value.indexOf(':', colon + 1);
+            return new Owner(NodeId.parse(value.substring(0, colon)),
+                    Long.parseLong(value.substring(colon + 1, end < 0 ? value.length() : end)));
         }
 
         String value() {
@@ -77,7 +91,23 @@ public final class ClusterOwnership implements AutoCloseable {
         }
     }
 
-    private record Owned(String kind, String id, long token) {}
+    /**
+     * An id this node owns: {@code token} 0 until Redis has it; {@code atMs} the wall-clock time of a take-over
+     * (0 for a claim), which decides between take-overs made while Redis was unreachable.
+     */
+    private record Owned(String kind, String id, long token, long atMs, boolean takenOver) {
+        Owned withToken(long newToken) {
+            return new Owned(kind, id, newToken, atMs, takenOver);
+        }
+
+        /** As stored in Redis. */
+        String value(NodeId node) {
+            return node + ":" + token + ":" + atMs;
+        }
+    }
+
+    private static final byte[] ZERO = {'0'};
+    private static final byte[] ONE = {'1'};
 
     private final ClusterConfig config;
     private final NodeId self;
@@ -90,6 +120,7 @@ public final class ClusterOwnership implements AutoCloseable {
     private final Map<String, Owned> owned = new ConcurrentHashMap<>();
     private final Map<String, Owner> ownerCache = new ConcurrentHashMap<>();
     private final Map<String, LostListener> lostListeners = new ConcurrentHashMap<>();
+    private final Map<String, Consumer<String>> reassertedListeners = new ConcurrentHashMap<>();
     private volatile boolean renewing = true;
     private volatile boolean closed;
     private Thread renewer;
@@ -121,6 +152,15 @@ public final class ClusterOwnership implements AutoCloseable {
     }
 
     /**
+     * Registers who to tell (with the id) when an id of {@code kind} that this node took while Redis was
+     * unreachable is now its own in Redis too: what the protocol announced meanwhile was lost, and other
+     * nodes may wait for it. Told on the renewal thread (or the one re-asserting after the link's return).
+     */
+    public void onReasserted(String kind, Consumer<String> listener) {
+        reassertedListeners.put(kind, listener);
+    }
+
+    /**
      * Claims {@code id} for this node if no node owns it (or this one already does). Returns whether this
      * node owns it now. One Redis round trip.
      */
@@ -129,12 +169,12 @@ public final class ClusterOwnership implements AutoCloseable {
         try {
             Owned held = owned.get(key);
             Owner holder = Owner.parse(text(redis.call(j -> j.eval(CLAIM, 2, Envelope.utf8(key), tokenCounter, selfBytes,
-                    leaseBytes, Envelope.utf8(held == null ? "0" : Long.toString(held.token()))))));
+                    leaseBytes, Envelope.utf8(held == null ? "0" : Long.toString(held.token())), ZERO, ZERO))));
             ownerCache.put(key, holder);
             if (!holder.node().equals(self)) {
                 return false;
             }
-            owned.put(key, new Owned(kind, id, holder.token()));
+            owned.put(key, new Owned(kind, id, holder.token(), 0, false));
             announce(key, holder.value());
             return true;
         } catch (JedisException e) {
@@ -150,16 +190,18 @@ public final class ClusterOwnership implements AutoCloseable {
         String key = key(kind, id);
         Owner cached = ownerCache.get(key);
         NodeId previous = cached == null ? null : cached.node();
+        long atMs = System.currentTimeMillis();
         try {
-            List<?> result = (List<?>) redis.call(j -> j.eval(TAKE_OVER, 2, Envelope.utf8(key), tokenCounter, selfBytes, leaseBytes));
+            List<?> result = (List<?>) redis.call(j -> j.eval(TAKE_OVER, 2, Envelope.utf8(key), tokenCounter, selfBytes, leaseBytes,
+                    Envelope.utf8(Long.toString(atMs))));
             previous = result.get(0) instanceof byte[] b ? Owner.parse(new String(b, StandardCharsets.US_ASCII)).node() : null;
             Owner now = Owner.parse(text(result.get(1)));
-            owned.put(key, new Owned(kind, id, now.token()));
+            owned.put(key, new Owned(kind, id, now.token(), atMs, true));
             ownerCache.put(key, now);
             announce(key, now.value());
         } catch (JedisException e) {
             LOG.fine("Take-over of " + key + " decided locally: " + e.getMessage());
-            owned.put(key, new Owned(kind, id, 0));
+            owned.put(key, new Owned(kind, id, 0, atMs, true));
             ownerCache.put(key, new Owner(self, 0));
         }
         return previous == null || previous.equals(self) ? null : previous;
@@ -173,7 +215,7 @@ public final class ClusterOwnership implements AutoCloseable {
             return;
         }
         ownerCache.remove(key);
-        String value = self + ":" + mine.token();
+        String value = mine.value(self);
         try {
             redis.call(j -> j.eval(RELEASE, 1, Envelope.utf8(key), Envelope.utf8(value)));
         } catch (JedisException e) {
@@ -220,7 +262,7 @@ public final class ClusterOwnership implements AutoCloseable {
         }
         LOG.info("Redis unreachable: " + key + " claimed locally; it is re-asserted when Redis returns");
         Owned held = owned.get(key);
-        owned.put(key, new Owned(kind, id, held == null ? 0 : held.token()));
+        owned.put(key, new Owned(kind, id, held == null ? 0 : held.token(), 0, false));
         return true;
     }
 
@@ -243,6 +285,17 @@ public final class ClusterOwnership implements AutoCloseable {
         if (mine != null && now == owner && !owner.node().equals(self) && owner.token() > mine.token()
                 && owned.remove(key, mine)) {
             lost(mine, owner.node());
+        }
+    }
+
+    private void reasserted(Owned id) {
+        Consumer<String> listener = reassertedListeners.get(id.kind());
+        if (listener != null) {
+            try {
+                listener.accept(id.id());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Ownership listener failed", e);
+            }
         }
     }
 
@@ -282,8 +335,11 @@ public final class ClusterOwnership implements AutoCloseable {
                 Pipeline pipeline = j.pipelined();
                 List<Response<Object>> responses = new ArrayList<>(entries.size());
                 for (Map.Entry<String, Owned> e : entries) {
+                    Owned mine = e.getValue();
+                    boolean newestWins = mine.takenOver() && mine.token() == 0; // taken while Redis was unreachable
                     responses.add(pipeline.eval(CLAIM, 2, Envelope.utf8(e.getKey()), tokenCounter, selfBytes, leaseBytes,
-                            Envelope.utf8(Long.toString(e.getValue().token()))));
+                            Envelope.utf8(Long.toString(mine.token())), Envelope.utf8(Long.toString(mine.atMs())),
+                            newestWins ? ONE : ZERO));
                 }
                 pipeline.sync();
                 List<Object> values = new ArrayList<>(responses.size());
@@ -301,9 +357,12 @@ public final class ClusterOwnership implements AutoCloseable {
             Owned mine = entries.get(i).getValue();
             Owner holder = Owner.parse(text(results.get(i)));
             if (holder.node().equals(self)) {
-                if (holder.token() != mine.token() && owned.replace(key, mine, new Owned(mine.kind(), mine.id(), holder.token()))) {
+                if (holder.token() != mine.token() && owned.replace(key, mine, mine.withToken(holder.token()))) {
                     ownerCache.put(key, holder);
                     announce(key, holder.value()); // a claim made while Redis was down, now registered
+                    if (mine.token() == 0) {
+                        reasserted(mine);
+                    }
                 }
             } else if (owned.remove(key, mine)) {
                 ownerCache.put(key, holder);

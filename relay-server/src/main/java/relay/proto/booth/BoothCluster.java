@@ -22,7 +22,9 @@ import relay.ws.CloseCode;
  * {@code relay_message} reaches the earliest-attached scanner wherever it is. Messages cross as the final
  * frames. When a booth leaves, every node's scanners of it get {@code booth_disconnected} and stay attached;
  * when any node registers the id again, they attach to that booth (which gets {@code scanner_connected}
- * for each), as on one node.
+ * for each), as on one node. A booth replaced by a newer one on another node takes its scanners with it to
+ * that booth without telling them, as on one node; that includes a booth registered while Redis was down,
+ * which wins when Redis returns if it is the newer (docs/cluster.md).
  *
  * <p>Threads: the connections' reader threads and the bus's subscriber thread.
  */
@@ -57,6 +59,8 @@ final class BoothCluster {
     private final Map<Long, Attachment> attachments = new ConcurrentHashMap<>();
     /** Scanners on other nodes of this node's booths, by booth_id, earliest attached first. */
     private final Map<BoothId, List<RemoteScanner>> remoteScanners = new ConcurrentHashMap<>();
+    /** Ownership keys of local booths being closed because another node took their id, to that node. */
+    private final Map<String, NodeId> replacedBy = new ConcurrentHashMap<>();
 
     BoothCluster(Cluster cluster, BoothRegistry registry) {
         this.cluster = cluster;
@@ -72,10 +76,21 @@ final class BoothCluster {
         bus.on(MessageKind.BOOTH_BACK, this::onBoothBack);
         bus.onNodeDown(this::onNodeDown);
         cluster.ownership().onLost(KIND, (key, owner) -> {
-            for (BoothPeer booth : localBooths(key)) {
+            List<BoothPeer> replaced = localBooths(key);
+            if (owner != null && !replaced.isEmpty()) {
+                replacedBy.put(key, owner); // their scanners follow to the new booth (replacedElsewhere)
+            }
+            for (BoothPeer booth : replaced) {
                 booth.connection.close(CloseCode.REPLACED, BoothEndpoint.REPLACED_REASON);
             }
         });
+        // a booth registered while Redis was down: the BOOTH_BACK it sent then was lost; scanners waiting
+        // elsewhere (or whose booth this one replaces) attach to it now
+        cluster.ownership().onReasserted(KIND, key -> registry.forEachBooth((id, booth) -> {
+            if (key(id).equals(key)) {
+                bus.toAll(MessageKind.BOOTH_BACK, 0, id.json(), null, null);
+            }
+        }));
     }
 
     static String key(BoothId id) {
@@ -103,6 +118,27 @@ final class BoothCluster {
             }
         }
         bus.toAll(MessageKind.BOOTH_BACK, 0, id.json(), null, null);
+    }
+
+    /**
+     * Under the slot's lock, when its booth closes: if the booth was replaced by a newer one on another node,
+     * its scanners, here and elsewhere, now belong to that booth (which gets scanner_connected for each), and
+     * they are not told, as on one node. Returns false if it was not replaced (the booth simply left).
+     */
+    boolean replacedElsewhere(BoothRegistry.Slot slot) {
+        NodeId node = replacedBy.remove(key(slot.id));
+        if (node == null) {
+            return false;
+        }
+        remoteScanners.remove(slot.id); // their nodes follow the new booth's BOOTH_BACK
+        for (BoothPeer scanner : slot.scanners) { // removeScanner replaces the array: this one stays as it was
+            slot.removeScanner(scanner);
+            scanner.attached = null;
+            attachments.put(scanner.connection.id(), new Attachment(scanner, scanner.scannerId, node));
+            bus.toNode(node, MessageKind.BOOTH_SCANNER_CONNECT, scanner.connection.id(), scanner.scannerId.json(), null,
+                    REATTACH);
+        }
+        return true;
     }
 
     /** A local booth left its id: remote scanners hear booth_disconnected and wait; the id is free. */

@@ -235,6 +235,9 @@ public final class BoothEndpoint implements Endpoint {
             try {
                 if (slot.booth == peer) {
                     slot.booth = null;
+                    if (cluster != null && cluster.replacedElsewhere(slot)) {
+                        continue; // its scanners went to the newer booth on another node (unlocked in finally)
+                    }
                     for (BoothPeer scanner : slot.scanners) {
                         scanner.send(BoothMessages.withBoothId("booth_disconnected", scanner.scannerId));
                     }

@@ -1,11 +1,15 @@
 package relay.proto.booth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static relay.testing.TestClient.await;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import relay.cluster.Cluster;
 import relay.testing.RedisServer;
 import relay.testing.TestClient;
 import relay.testing.TestCluster;
@@ -145,6 +149,65 @@ class BoothClusterIT {
                 assertEquals("back", next.nextJson().get("data"));
                 next.sendJson("type", "relay_message", "data", "hello again");
                 assertEquals("hello again", scanner.nextJson().get("data"));
+            }
+        }
+    }
+
+    @Test
+    void aBoothReplacedByANewerOneOnAnotherNodeHandsItsScannersOverWithoutTellingThem() throws Exception {
+        try (TestCluster cluster = TestCluster.start(REDIS, 2);
+             TestClient older = booth(cluster.node(0), "B6");
+             TestClient scanner = scanner(cluster.node(0))) {
+            attach(scanner, older, "B6", "B6");
+            try (TestClient newer = booth(cluster.node(1), "B6")) {
+                assertEquals(new TestClient.Closed(4000, BoothEndpoint.REPLACED_REASON), older.awaitClose());
+                expect(newer, "scanner_connected", "B6"); // as on one node (protocols.md)
+                scanner.sendJson("type", "relay_message", "data", "to the newer");
+                assertEquals("to the newer", newer.nextJson().get("data"));
+                newer.sendJson("type", "relay_message", "data", "from the newer");
+                assertEquals("from the newer", scanner.nextJson().get("data"));
+                assertTrue(scanner.drain().isEmpty(), "the scanner was not told of the swap");
+            }
+        }
+    }
+
+    @Test
+    void aBoothRegisteredWhileRedisWasDownReplacesTheOlderOneOnAnotherNodeWhenRedisReturnsAndItsScannersFollow()
+            throws Exception {
+        try (TestCluster cluster = TestCluster.start(REDIS, 2);
+             TestClient older = booth(cluster.node(0), "B5");
+             TestClient scanner = scanner(cluster.node(0))) {
+            attach(scanner, older, "B5", "B5");
+            Cluster a = cluster.node(0).server().cluster();
+            Cluster b = cluster.node(1).server().cluster();
+            String key = BoothCluster.key(BoothId.of("B5", null));
+            await("node 1 knows who owns B5", () -> a.self().equals(b.ownership().owner(BoothCluster.KIND, key)));
+            TestClient newer;
+            try {
+                REDIS.kill();
+                await("the nodes have given each other up", () -> !a.bus().isAlive(b.self()) && !b.bus().isAlive(a.self()));
+                newer = booth(cluster.node(1), "B5"); // granted locally: node 1 cannot know of node 0's booth
+                older.send("{\"type\":\"relay_message\",\"data\":\"meanwhile\"}");
+                assertEquals("meanwhile", scanner.nextJson().get("data"), "each node keeps serving its own booth");
+            } finally {
+                REDIS.restart(); // empty, as after a crash: both nodes re-assert B5
+            }
+            try (newer) {
+                cluster.awaitMesh();
+                // newest wins, as when both registrations reach Redis: the older booth is closed, whichever node
+                // re-asserted first, and its scanner stays attached, now to the newer booth (protocols.md)
+                assertEquals(new TestClient.Closed(4000, BoothEndpoint.REPLACED_REASON), older.awaitClose());
+                expect(newer, "scanner_connected", "B5");
+                await("both nodes agree that node 1 owns B5", () -> b.ownership().owns(BoothCluster.KIND, key)
+                        && b.self().equals(a.ownership().owner(BoothCluster.KIND, key)));
+                scanner.sendJson("type", "relay_message", "data", "after");
+                Map<String, Object> atNewer = newer.nextJson();
+                assertEquals("message_from_scanner", atNewer.get("type"), String.valueOf(atNewer));
+                assertEquals("after", atNewer.get("data"));
+                newer.sendJson("type", "relay_message", "data", "back");
+                assertEquals("back", scanner.nextJson().get("data"));
+                assertTrue(scanner.drain().isEmpty(), "the scanner was not told of the swap (as on one node)");
+                assertFalse(newer.isClosed());
             }
         }
     }
