@@ -22,6 +22,7 @@ import relay.ws.Opcode;
  * CarParty's own per-message work, calling {@link CarpartyEndpoint}'s code (this class shares its
  * package): a game server's broadcast (look for a top-level {@code receiver_id}, encode the frame once for
  * every client) and a client's input (check it is a JSON object, splice {@code client_id} in on the bytes).
+ * {@link CarpartyTargetedBenchmark} routes a targeted frame through a room of clients.
  *
  * <p>Expected allocation: the one frame per message ({@code 16 + align8(header + payload)} bytes), nothing
  * else; the recipients share the broadcast frame, so a delivery allocates 0 B.
@@ -37,6 +38,7 @@ public class CarpartyRelayBenchmark {
     int size;
 
     final JsonObjectCursor cursor = new JsonObjectCursor();
+    final ReceiverIdReader receiver = new ReceiverIdReader(cursor);
     final String clientId = "player-17";
     final byte[] clientIdJson = "\"player-17\"".getBytes(StandardCharsets.US_ASCII);
     byte[] broadcast;
@@ -54,7 +56,7 @@ public class CarpartyRelayBenchmark {
 
     @Benchmark
     public byte[] serverBroadcast() {
-        if (CarpartyEndpoint.receiverOf(cursor, broadcast, 0, broadcast.length) != CarpartyEndpoint.BROADCAST) {
+        if (receiver.read(broadcast, 0, broadcast.length)) {
             throw new IllegalStateException("not a broadcast");
         }
         return FrameWriter.encode(Opcode.TEXT, broadcast, 0, broadcast.length);
@@ -63,8 +65,7 @@ public class CarpartyRelayBenchmark {
     /** A frame with a {@code receiver_id}: find it and match it against a client's id, encode the frame once. */
     @Benchmark
     public byte[] serverTargeted() {
-        long receiver = CarpartyEndpoint.receiverOf(cursor, targeted, 0, targeted.length);
-        if (receiver == CarpartyEndpoint.BROADCAST || !CarpartyEndpoint.names(targeted, receiver, clientId, clientIdJson)) {
+        if (!receiver.read(targeted, 0, targeted.length) || !receiver.names(clientId, clientIdJson)) {
             throw new IllegalStateException("not for " + clientId);
         }
         return FrameWriter.encode(Opcode.TEXT, targeted, 0, targeted.length);

@@ -1,7 +1,6 @@
 package relay.proto.carparty;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,7 +32,6 @@ public final class CarpartyEndpoint implements Endpoint {
     /** Close reason for a {@code login_server} without the {@code --carparty-secret}. */
     static final String INVALID_SECRET = "Invalid secret";
     private static final byte[] CLIENT_ID = "client_id".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] RECEIVER_ID = "receiver_id".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CLIENT_ID_MEMBER = "\"client_id\":".getBytes(StandardCharsets.US_ASCII);
 
     private final CarpartyRegistry registry = new CarpartyRegistry();
@@ -169,8 +167,8 @@ public final class CarpartyEndpoint implements Endpoint {
             return; // dropped silently, as the original
         }
         byte[] frame = FrameWriter.encode(Opcode.TEXT, bytes, offset, length);
-        long receiver = receiverOf(server.cursor, bytes, offset, length);
-        if (receiver == BROADCAST) {
+        ReceiverIdReader receiver = server.receiver;
+        if (!receiver.read(bytes, offset, length)) {
             broadcast(clients, frame);
             if (cluster != null) {
                 cluster.fromServer(room, frame, null, true);
@@ -178,78 +176,13 @@ public final class CarpartyEndpoint implements Endpoint {
             return;
         }
         for (CarpartyPeer client : clients) {
-            if (names(bytes, receiver, client.clientId, client.clientIdJson)) {
+            if (receiver.names(client.clientId, client.clientIdJson)) {
                 client.connection.send(frame);
             }
         }
         if (cluster != null && room.remoteClients != null) {
-            cluster.fromServer(room, frame, receiverText(bytes, receiver), false);
+            cluster.fromServer(room, frame, receiver.text(), false);
         }
-    }
-
-    /** {@link #receiverOf}: the frame goes to every client. */
-    static final long BROADCAST = -1;
-
-    /**
-     * Where the raw value of a JSON object's top-level {@code receiver_id} is, packed as {@code start << 32 | end}
-     * (the last one if named twice, as a parser keeps it), or {@link #BROADCAST} for anything else. Frames
-     * without the name, the common case, cost one walk; those with it are checked by {@link JsonSyntax}, without
-     * building a tree. Only a frame that JsonSyntax refuses goes to the full parser: whether it is JSON was
-     * always dsl-json's judgement, which accepts a little more than RFC 8259 (leading zeros, for one).
-     */
-    static long receiverOf(JsonObjectCursor cursor, byte[] bytes, int offset, int length) {
-        if (!cursor.reset(bytes, offset, length)) {
-            return BROADCAST;
-        }
-        long receiver = BROADCAST;
-        while (cursor.next()) {
-            if (cursor.keyIs(RECEIVER_ID)) {
-                receiver = ((long) cursor.valueStart() << 32) | cursor.valueEnd();
-            }
-        }
-        if (receiver == BROADCAST || JsonSyntax.isObject(bytes, offset, length)) {
-            return receiver;
-        }
-        try {
-            return Json.parse(bytes, offset, length) instanceof Map<?, ?> ? receiver : BROADCAST;
-        } catch (Json.InvalidJsonException e) {
-            return BROADCAST; // not JSON after all
-        }
-    }
-
-    /**
-     * Whether the raw {@code receiver_id} value is a JSON string equal to the client's id (a non-string names
-     * nobody). Compared on the bytes, unless an escape on either side needs the text decoded.
-     */
-    static boolean names(byte[] bytes, long receiver, String clientId, byte[] clientIdJson) {
-        int start = (int) (receiver >>> 32);
-        int end = (int) receiver;
-        if (bytes[start] != '"') {
-            return false;
-        }
-        if (indexOf(bytes, start, end, '\\') < 0 && indexOf(clientIdJson, 0, clientIdJson.length, '\\') < 0) {
-            return Arrays.equals(bytes, start, end, clientIdJson, 0, clientIdJson.length);
-        }
-        return clientId.equals(receiverText(bytes, receiver));
-    }
-
-    /** The {@code receiver_id} as text, or null if it is not a JSON string. */
-    static String receiverText(byte[] bytes, long receiver) {
-        int start = (int) (receiver >>> 32);
-        try {
-            return Json.parse(bytes, start, (int) receiver - start) instanceof String text ? text : null;
-        } catch (Json.InvalidJsonException e) {
-            return null;
-        }
-    }
-
-    private static int indexOf(byte[] bytes, int from, int to, char c) {
-        for (int i = from; i < to; i++) {
-            if (bytes[i] == c) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private static void broadcast(CarpartyRegistry.Room room, byte[] frame) {
