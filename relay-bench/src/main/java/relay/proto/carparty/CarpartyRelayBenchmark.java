@@ -14,7 +14,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import relay.json.JsonObjectCursor;
-import relay.json.JsonSyntax;
 import relay.ws.FrameWriter;
 import relay.ws.Opcode;
 
@@ -71,11 +70,13 @@ public class CarpartyRelayBenchmark {
         return FrameWriter.encode(Opcode.TEXT, targeted, 0, targeted.length);
     }
 
+    /** A client's input: checked and measured in one walk, {@code client_id} spliced in on the bytes. */
     @Benchmark
     public byte[] clientInput() {
-        if (!JsonSyntax.isObject(input, 0, input.length)) {
+        byte[] frame = CarpartyEndpoint.withClientId(cursor, input, 0, input.length, clientIdJson);
+        if (frame == null) {
             throw new IllegalStateException("not an object");
         }
-        return CarpartyEndpoint.withClientId(cursor, input, 0, input.length, clientIdJson);
+        return frame;
     }
 }

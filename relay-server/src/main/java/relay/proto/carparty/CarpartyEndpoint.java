@@ -198,12 +198,12 @@ public final class CarpartyEndpoint implements Endpoint {
     /** A client's frame: a JSON object, to the server with client_id set to the client's id. */
     private void fromClient(CarpartyPeer client, byte[] bytes, int offset, int length) {
         // Checked without building the object: an input is relayed as bytes, with only client_id spliced in.
-        if (!JsonSyntax.isObject(bytes, offset, length)) {
+        byte[] frame = withClientId(client.cursor, bytes, offset, length, client.clientIdJson);
+        if (frame == null) {
             boolean json = JsonSyntax.isValue(bytes, offset, length);
             refuseClient(client, CloseCode.INVALID_PAYLOAD, json ? "message must be a JSON object" : "message must be JSON");
             return;
         }
-        byte[] frame = withClientId(client.cursor, bytes, offset, length, client.clientIdJson);
         if (client.room.serverNode == null) {
             client.room.server.send(frame);
         } else {
@@ -213,20 +213,31 @@ public final class CarpartyEndpoint implements Endpoint {
 
     /**
      * Encodes the object with every top-level {@code client_id} value replaced by {@code idJson}, or, if it
-     * has none, with {@code "client_id":idJson} inserted first; all other bytes are copied as they came. Two
-     * passes over the members (measure, then write) so that the frame is allocated once, at its final size.
+     * has none, with {@code "client_id":idJson} inserted first; all other bytes are copied as they came. Null
+     * if the bytes are not exactly one JSON object ({@link JsonSyntax#isObject}'s verdict). One checked walk
+     * over the members both validates and measures, so that the frame is allocated once, at its final size,
+     * and only for valid input; it keeps where the first {@code client_id} is, so only an object naming it
+     * twice or more is walked again to write.
      */
     static byte[] withClientId(JsonObjectCursor cursor, byte[] bytes, int offset, int length, byte[] idJson) {
         cursor.reset(bytes, offset, length);
         int replaced = 0;
         int removedBytes = 0;
+        int firstStart = 0;
+        int firstEnd = 0;
         boolean hasMembers = false;
-        while (cursor.next()) {
+        while (cursor.nextChecked()) {
             hasMembers = true;
             if (cursor.keyIs(CLIENT_ID)) {
-                replaced++;
+                if (replaced++ == 0) {
+                    firstStart = cursor.valueStart();
+                    firstEnd = cursor.valueEnd();
+                }
                 removedBytes += cursor.valueEnd() - cursor.valueStart();
             }
+        }
+        if (!cursor.isValid()) {
+            return null;
         }
         int payload = replaced > 0 ? length - removedBytes + replaced * idJson.length
                 : length + CLIENT_ID_MEMBER.length + idJson.length + (hasMembers ? 1 : 0);
@@ -248,6 +259,12 @@ public final class CarpartyEndpoint implements Endpoint {
                 frame[out++] = ',';
             }
             copy(bytes, afterBrace, end - afterBrace, frame, out);
+            return frame;
+        }
+        if (replaced == 1) {
+            out = copy(bytes, offset, firstStart - offset, frame, out);
+            out = copy(idJson, 0, idJson.length, frame, out);
+            copy(bytes, firstEnd, end - firstEnd, frame, out);
             return frame;
         }
         int from = offset;
