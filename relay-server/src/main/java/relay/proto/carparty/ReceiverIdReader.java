@@ -52,21 +52,13 @@ final class ReceiverIdReader {
     boolean read(byte[] bytes, int offset, int length) {
         this.bytes = bytes;
         text = null;
-        kind = Kind.EVERYONE;
-        if (!cursor.reset(bytes, offset, length)) {
+        long receiver = receiverOf(cursor, bytes, offset, length);
+        if (receiver == -1) {
+            kind = Kind.EVERYONE;
             return false;
         }
-        boolean named = false;
-        while (cursor.next()) {
-            if (cursor.keyIs(RECEIVER_ID)) {
-                named = true;
-                start = cursor.valueStart();
-                end = cursor.valueEnd();
-            }
-        }
-        if (!named || !isObject(bytes, offset, length)) {
-            return false;
-        }
+        start = (int) (receiver >>> 32);
+        end = (int) receiver;
         kind = classify();
         if (kind == Kind.DECODED) {
             text = decode(bytes, start, end);
@@ -77,14 +69,24 @@ final class ReceiverIdReader {
         return true;
     }
 
-    private static boolean isObject(byte[] bytes, int offset, int length) {
-        if (JsonSyntax.isObject(bytes, offset, length)) {
-            return true;
+    /** Where the raw value of the last top-level {@code receiver_id} is, as {@code start << 32 | end}; -1 for none. */
+    private static long receiverOf(JsonObjectCursor cursor, byte[] bytes, int offset, int length) {
+        if (!cursor.reset(bytes, offset, length)) {
+            return -1;
+        }
+        long receiver = -1;
+        while (cursor.next()) {
+            if (cursor.keyIs(RECEIVER_ID)) {
+                receiver = ((long) cursor.valueStart() << 32) | cursor.valueEnd();
+            }
+        }
+        if (receiver == -1 || JsonSyntax.isObject(bytes, offset, length)) {
+            return receiver;
         }
         try {
-            return Json.parse(bytes, offset, length) instanceof Map<?, ?>;
+            return Json.parse(bytes, offset, length) instanceof Map<?, ?> ? receiver : -1;
         } catch (Json.InvalidJsonException e) {
-            return false; // not JSON after all
+            return -1; // not JSON after all
         }
     }
 
