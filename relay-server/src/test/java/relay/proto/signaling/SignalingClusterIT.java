@@ -1,12 +1,16 @@
 package relay.proto.signaling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static relay.testing.TestClient.await;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import relay.cluster.Cluster;
+import relay.json.Json;
 import relay.testing.RedisServer;
 import relay.testing.TestClient;
 import relay.testing.TestCluster;
@@ -67,6 +71,51 @@ class SignalingClusterIT {
                 assertEquals(Map.of("type", "peer_joined", "client_id", "erin", "client_type", "t-erin"), dave.nextJson());
                 dave.sendJson("type", "offer", "target_id", "erin", "sdp", "s");
                 assertEquals(Map.of("type", "offer", "sender_id", "dave", "sdp", "s"), fresh.nextJson());
+            }
+        }
+    }
+
+    @Test
+    void aClientIdRegisteredWhileRedisWasDownReplacesTheOlderOneOnAnotherNodeWhenRedisReturns() throws Exception {
+        try (TestCluster cluster = TestCluster.start(REDIS, 2);
+             TestClient dave = register(cluster.node(0), "dave", "down")) {
+            dave.nextJson();
+            TestClient older = register(cluster.node(0), "erin", "down");
+            older.nextJson();
+            assertEquals("peer_joined", dave.nextJson().get("type"));
+            Cluster a = cluster.node(0).server().cluster();
+            Cluster b = cluster.node(1).server().cluster();
+            String key = Json.writeString("erin");
+            await("node 1 knows who owns erin", () -> a.self().equals(b.ownership().owner(SignalingCluster.KIND, key)));
+            TestClient newer;
+            try {
+                REDIS.kill();
+                await("the nodes have given each other up", () -> !a.bus().isAlive(b.self()) && !b.bus().isAlive(a.self()));
+                newer = register(cluster.node(1), "erin", "down"); // granted locally: node 1 cannot know of node 0's erin
+                assertEquals(Map.of("type", "registered", "client_id", "erin", "room_id", "down", "peers", List.of()),
+                        newer.nextJson());
+                older.sendJson("type", "offer", "target_id", "dave", "sdp", "meanwhile");
+                assertEquals(Map.of("type", "offer", "sender_id", "erin", "sdp", "meanwhile"), dave.nextJson(),
+                        "each node keeps serving its own erin");
+            } finally {
+                REDIS.restart(); // empty, as after a crash: both nodes re-assert erin
+            }
+            try (newer) {
+                cluster.awaitMesh();
+                // newest wins, as when both registrations reach Redis, whichever node re-asserts first: the older
+                // connection is closed with 4000 and its room hears peer_left first (protocols.md)
+                assertEquals(new TestClient.Closed(4000, SignalingEndpoint.REPLACED_REASON), older.awaitClose());
+                assertEquals(Map.of("type", "peer_left", "client_id", "erin"), dave.nextJson());
+                await("both nodes agree that node 1 owns erin", () -> b.ownership().owns(SignalingCluster.KIND, key)
+                        && b.self().equals(a.ownership().owner(SignalingCluster.KIND, key)));
+                assertFalse(newer.isClosed());
+                try (TestClient fay = register(cluster.node(1), "fay", "down")) {
+                    assertEquals(List.of("erin"), fay.nextJson().get("peers"));
+                    assertEquals(Map.of("type", "peer_joined", "client_id", "fay", "client_type", "t-fay"), newer.nextJson());
+                    fay.sendJson("type", "offer", "target_id", "erin", "sdp", "after");
+                    assertEquals(Map.of("type", "offer", "sender_id", "fay", "sdp", "after"), newer.nextJson(),
+                            "the newer erin is the one that is reached");
+                }
             }
         }
     }
