@@ -23,7 +23,7 @@ import relay.config.ClusterConfig;
  * Claims, renewals, take-overs and releases are Lua scripts, so "compare, then set/renew/delete" is atomic.
  * TOKEN is a fencing number from one Redis counter, new at every change of owner: announcements of
  * changes travel from different nodes and may arrive out of order, and the token tells the newer one. AT is
- * the owner's wall-clock time of a take-over (0 for a claim), compared only when Redis returns (below).
+ * the owner's wall-clock time (ms) of its claim or take-over, compared only when Redis returns (below).
  *
  * <p>Lookups ({@link #owner}) are cached per id and kept fresh by {@link MessageKind#OWNER_CHANGED} on the
  * control channel (every claim, take-over and release announces itself), by node departures and by
@@ -31,12 +31,11 @@ import relay.config.ClusterConfig;
  * registrations and first lookups touch Redis; relayed messages never do.
  *
  * <p>When Redis is unreachable, a claim is decided locally (granted unless a live peer is known to own the
- * id), and so is a take-over, so that local traffic keeps working; renewal re-asserts it when Redis returns.
- * A claim then keeps to "first come": if another node holds the id, the local holder is told through
- * {@link LostListener}. A take-over keeps to "newest wins": it replaces the holder whose take-over is older
- * by AT (a registration before the outage, or an earlier one during it, whichever node re-asserts first),
- * and loses to a newer one; the winner is announced, and told through {@link #onReasserted}, since what it
- * announced while Redis was down never arrived.
+ * id), and so is a take-over, so that local traffic keeps working; renewal re-asserts it when Redis returns,
+ * and where two nodes hold the id the protocol's rule decides by AT, whichever node re-asserts first: a
+ * take-over keeps to "newest wins" (booth, signaling), a claim to "first come" (CarParty: the older claim
+ * keeps the id). The loser is told through {@link LostListener}; the winner's claim is announced, and the
+ * protocol told through {@link #onReasserted}, since what it announced while Redis was down never arrived.
  *
  * <p>Threads: any thread may call the public methods (they block for one Redis round trip at most, through
  * {@link RedisCommands}); renewal runs on its own virtual thread.
@@ -46,19 +45,29 @@ public final class ClusterOwnership implements AutoCloseable {
 
     /**
      * Claim, renew or re-assert: KEYS[1] id key, KEYS[2] token counter; ARGV[1] node, ARGV[2] lease ms, ARGV[3]
-     * token held (0: none), ARGV[4] AT, ARGV[5] 1 for a take-over made while Redis was unreachable (newest wins:
-     * it replaces a holder whose AT is older), else 0. Renews if the node holds it, sets it if nobody does (or a
-     * newer take-over replaces the holder: with a new token); returns the value. A token held from before is
+     * token held (0: none), ARGV[4] AT, ARGV[5] the rule against another holder: {@code 0} it keeps the id
+     * (claims, renewals); {@code n} newest wins, {@code o} oldest wins (re-asserting a take-over or a claim
+     * made while Redis was unreachable: the value written is marked {@code :r}); {@code c} (renewing a claim)
+     * oldest wins against a marked value only, i.e. one re-asserted by a node that claimed the id during an
+     * outage, never against a claim made since this node's lease ran out. Renews if the node holds it, sets it
+     * if nobody does or the rule says so (with a new token); returns the value. A token held from before is
      * written back as is, and the counter is kept ahead of it: a Redis that lost its data restarts the counter,
      * and tokens must keep growing.
      */
     static final byte[] CLAIM = ("local v = redis.call('get', KEYS[1]) "
             + "if v and string.sub(v, 1, 32) == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return v end "
-            + "if v and (ARGV[5] == '0' or tonumber(string.match(v, ':(%d+)$')) >= tonumber(ARGV[4])) then return v end "
+            + "local rule = ARGV[5] "
+            + "if v then "
+            + "  local at = tonumber(string.match(v, '^[^:]+:%d+:(%d+)') or '0') "
+            + "  local mine = tonumber(ARGV[4]) "
+            + "  if not ((rule == 'n' and at < mine) or (rule == 'o' and at > mine) "
+            + "      or (rule == 'c' and string.sub(v, -2) == ':r' and at > mine)) then return v end "
+            + "end "
             + "local t = ARGV[3] "
             + "if v or t == '0' then t = tostring(redis.call('incr', KEYS[2])) "
             + "elseif tonumber(redis.call('get', KEYS[2]) or '0') < tonumber(t) then redis.call('set', KEYS[2], t) end "
             + "v = ARGV[1] .. ':' .. t .. ':' .. ARGV[4] "
+            + "if rule == 'n' or rule == 'o' then v = v .. ':r' end "
             + "redis.call('set', KEYS[1], v, 'PX', ARGV[2]) "
             + "return v").getBytes(StandardCharsets.UTF_8);
     /** Take over (ARGV[3] AT): set with a new token whoever held it; returns {previous or false, new value}. */
@@ -66,8 +75,9 @@ public final class ClusterOwnership implements AutoCloseable {
             + "local n = ARGV[1] .. ':' .. redis.call('incr', KEYS[2]) .. ':' .. ARGV[3] "
             + "redis.call('set', KEYS[1], n, 'PX', ARGV[2]) "
             + "return {v, n}").getBytes(StandardCharsets.UTF_8);
-    /** Release: delete only if it is still exactly this value. */
-    static final byte[] RELEASE = ("if redis.call('get', KEYS[1]) == ARGV[1] then "
+    /** Release (ARGV[1] NODE:TOKEN): delete only if it is still that claim (a token is never reused). */
+    static final byte[] RELEASE = ("local v = redis.call('get', KEYS[1]) "
+            + "if v and string.sub(v, 1, #ARGV[1] + 1) == ARGV[1] .. ':' then "
             + "return redis.call('del', KEYS[1]) end return 0").getBytes(StandardCharsets.UTF_8);
 
     /** Told on the bus's subscriber thread or the renewal thread; must not block. */
@@ -78,7 +88,7 @@ public final class ClusterOwnership implements AutoCloseable {
 
     /** An owner as stored: the node and the fencing token of its claim (0: claimed locally, not yet in Redis). */
     record Owner(NodeId node, long token) {
-        /** {@code NODE:TOKEN} (as announced) or {@code NODE:TOKEN:AT} (as stored). */
+        /** {@code NODE:TOKEN} (as announced) or {@code NODE:TOKEN:AT[:r]} (as stored). */
         static Owner parse(String value) {
             int colon = value.indexOf(':');
             int end = value.indexOf(':', colon + 1);
@@ -92,22 +102,27 @@ public final class ClusterOwnership implements AutoCloseable {
     }
 
     /**
-     * An id this node owns: {@code token} 0 until Redis has it; {@code atMs} the wall-clock time of a take-over
-     * (0 for a claim), which decides between take-overs made while Redis was unreachable.
+     * An id this node owns: {@code token} 0 until Redis has it; {@code atMs} the wall-clock time of the claim or
+     * take-over, which decides between two nodes' registrations when one was made while Redis was unreachable.
      */
     private record Owned(String kind, String id, long token, long atMs, boolean takenOver) {
         Owned withToken(long newToken) {
             return new Owned(kind, id, newToken, atMs, takenOver);
         }
 
-        /** As stored in Redis. */
-        String value(NodeId node) {
-            return node + ":" + token + ":" + atMs;
+        /** The rule of {@link #CLAIM} when renewing or re-asserting. */
+        byte[] rule() {
+            if (token == 0) { // decided while Redis was unreachable
+                return takenOver ? NEWEST_WINS : OLDEST_WINS;
+            }
+            return takenOver ? KEEP : OLDEST_WINS_OVER_REASSERTED;
         }
     }
 
-    private static final byte[] ZERO = {'0'};
-    private static final byte[] ONE = {'1'};
+    private static final byte[] KEEP = {'0'};
+    private static final byte[] NEWEST_WINS = {'n'};
+    private static final byte[] OLDEST_WINS = {'o'};
+    private static final byte[] OLDEST_WINS_OVER_REASSERTED = {'c'};
 
     private final ClusterConfig config;
     private final NodeId self;
@@ -166,19 +181,21 @@ public final class ClusterOwnership implements AutoCloseable {
      */
     public boolean claim(String kind, String id) {
         String key = key(kind, id);
+        Owned held = owned.get(key);
+        long atMs = held == null ? System.currentTimeMillis() : held.atMs();
         try {
-            Owned held = owned.get(key);
             Owner holder = Owner.parse(text(redis.call(j -> j.eval(CLAIM, 2, Envelope.utf8(key), tokenCounter, selfBytes,
-                    leaseBytes, Envelope.utf8(held == null ? "0" : Long.toString(held.token())), ZERO, ZERO))));
+                    leaseBytes, Envelope.utf8(held == null ? "0" : Long.toString(held.token())),
+                    Envelope.utf8(Long.toString(atMs)), KEEP))));
             ownerCache.put(key, holder);
             if (!holder.node().equals(self)) {
                 return false;
             }
-            owned.put(key, new Owned(kind, id, holder.token(), 0, false));
+            owned.put(key, new Owned(kind, id, holder.token(), atMs, false));
             announce(key, holder.value());
             return true;
         } catch (JedisException e) {
-            return claimLocally(kind, id, key);
+            return claimLocally(kind, id, key, atMs);
         }
     }
 
@@ -215,7 +232,7 @@ public final class ClusterOwnership implements AutoCloseable {
             return;
         }
         ownerCache.remove(key);
-        String value = mine.value(self);
+        String value = self + ":" + mine.token();
         try {
             redis.call(j -> j.eval(RELEASE, 1, Envelope.utf8(key), Envelope.utf8(value)));
         } catch (JedisException e) {
@@ -255,14 +272,14 @@ public final class ClusterOwnership implements AutoCloseable {
         }
     }
 
-    private boolean claimLocally(String kind, String id, String key) {
+    private boolean claimLocally(String kind, String id, String key, long atMs) {
         Owner known = ownerCache.get(key);
         if (known != null && !known.node().equals(self) && bus.isAlive(known.node())) {
             return false;
         }
         LOG.info("Redis unreachable: " + key + " claimed locally; it is re-asserted when Redis returns");
         Owned held = owned.get(key);
-        owned.put(key, new Owned(kind, id, held == null ? 0 : held.token(), 0, false));
+        owned.put(key, new Owned(kind, id, held == null ? 0 : held.token(), atMs, false));
         return true;
     }
 
@@ -336,10 +353,9 @@ public final class ClusterOwnership implements AutoCloseable {
                 List<Response<Object>> responses = new ArrayList<>(entries.size());
                 for (Map.Entry<String, Owned> e : entries) {
                     Owned mine = e.getValue();
-                    boolean newestWins = mine.takenOver() && mine.token() == 0; // taken while Redis was unreachable
                     responses.add(pipeline.eval(CLAIM, 2, Envelope.utf8(e.getKey()), tokenCounter, selfBytes, leaseBytes,
                             Envelope.utf8(Long.toString(mine.token())), Envelope.utf8(Long.toString(mine.atMs())),
-                            newestWins ? ONE : ZERO));
+                            mine.rule()));
                 }
                 pipeline.sync();
                 List<Object> values = new ArrayList<>(responses.size());

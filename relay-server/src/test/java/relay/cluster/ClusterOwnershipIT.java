@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import relay.config.ClusterConfig;
 import relay.metrics.ClusterCounters;
 import relay.testing.RedisServer;
@@ -86,6 +88,50 @@ class ClusterOwnershipIT {
             assertFalse(a.ownership().owns("booth", "42"));
             assertTrue(b.ownership().owns("booth", "42"));
             assertNull(b.ownership().takeOver("booth", "42"), "taking over one's own id reports no previous owner");
+        }
+    }
+
+    /**
+     * The re-assertion rules of {@link ClusterOwnership#CLAIM}, played against a value another node wrote first
+     * (so both orders of two nodes' re-assertions are covered): {@code existing} (null: none; A is the other
+     * node), the rule, this node's token and AT; whether this node ends up holding the id.
+     */
+    @ParameterizedTest(name = "{0} vs rule {1} token {2} at {3}: mine={4}")
+    @CsvSource(nullValues = "-", value = {
+            "-,         n, 0, 100, true",   // a take-over made during the outage, nobody else: registered
+            "A:5:50,    n, 0, 100, true",   // newest wins against an older take-over (one made before the outage)
+            "A:5:150:r, n, 0, 100, false",  // and loses to a newer one re-asserted first
+            "A:5:50,    o, 0, 100, false",  // first come: a claim made during the outage loses to an older one
+            "A:5:150:r, o, 0, 100, true",   // and wins against a newer one re-asserted first
+            "A:5:150:r, c, 3, 100, true",   // a claim from before the outage takes its id back from a newer re-assertion
+            "A:5:150,   c, 3, 100, false",  // but not from a claim made since its lease ran out
+            "A:5:50:r,  c, 3, 100, false",  // nor from an older re-assertion
+            "A:5:50,    0, 3, 100, false",  // a take-over's renewal never takes an id back
+            "-,         c, 7, 100, true"})  // an emptied Redis: the token is written back
+    void reassertionAfterAnOutageFollowsEachKindsRule(String existing, String rule, long token, long atMs, boolean mine)
+            throws Exception {
+        ClusterConfig config = REDIS.cluster();
+        NodeId self = NodeId.random();
+        NodeId other = NodeId.random();
+        String key = config.prefix() + ":own:test:X";
+        String counter = config.prefix() + ":own-token";
+        try (redis.clients.jedis.Jedis jedis = new redis.clients.jedis.Jedis("127.0.0.1", REDIS.port())) {
+            jedis.set(counter, "5");
+            if (existing != null) {
+                jedis.set(key, existing.replace("A", other.toString()));
+            }
+            String value = new String((byte[]) jedis.eval(ClusterOwnership.CLAIM, 2, key.getBytes(), counter.getBytes(),
+                    self.toString().getBytes(), "10000".getBytes(), Long.toString(token).getBytes(),
+                    Long.toString(atMs).getBytes(), rule.getBytes()), java.nio.charset.StandardCharsets.US_ASCII);
+            assertEquals(value, jedis.get(key));
+            ClusterOwnership.Owner holder = ClusterOwnership.Owner.parse(value);
+            assertEquals(mine ? self : other, holder.node(), value);
+            if (mine) {
+                assertTrue(value.endsWith(":" + atMs + (rule.equals("n") || rule.equals("o") ? ":r" : "")), value);
+                long expectedToken = existing == null && token != 0 ? token : 6; // a new owner gets a new token
+                assertEquals(expectedToken, holder.token(), value);
+                assertTrue(Long.parseLong(jedis.get(counter)) >= holder.token(), "tokens keep growing");
+            }
         }
     }
 }

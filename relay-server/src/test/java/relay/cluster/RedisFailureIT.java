@@ -1,6 +1,7 @@
 package relay.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static relay.testing.TestClient.await;
 
@@ -100,6 +101,44 @@ class RedisFailureIT {
                 assertEquals(java.util.Map.of("action", "connect", "client_id", "p2"), server.nextJson());
                 again.sendJson("hi", 1);
                 assertEquals(java.util.Map.of("hi", 1L, "client_id", "p2"), server.nextJson());
+            }
+        }
+    }
+
+    @Test
+    void aServerCodeClaimedOnTwoNodesWhileRedisWasDownStaysWithTheServerThatLoggedInFirst() throws Exception {
+        try (relay.testing.TestCluster cluster = relay.testing.TestCluster.start(REDIS, 2);
+             TestClient first = TestClient.connect(cluster.node(0).uri("/carparty"))
+                     .sendJson("action", "login_server", "server_code", "R2")) {
+            Cluster a = cluster.node(0).server().cluster();
+            Cluster b = cluster.node(1).server().cluster();
+            await("node 1 knows who owns R2", () -> a.self().equals(b.ownership().owner("carparty", "R2")));
+            TestClient second;
+            try {
+                REDIS.kill();
+                await("the nodes have given each other up", () -> !a.bus().isAlive(b.self()) && !b.bus().isAlive(a.self()));
+                second = TestClient.connect(cluster.node(1).uri("/carparty"))
+                        .sendJson("action", "login_server", "server_code", "R2"); // granted locally: node 0 is gone
+                try (TestClient phone = TestClient.connect(cluster.node(1).uri("/carparty"))
+                        .sendJson("action", "login_client", "server_code", "R2", "client_id", "p")) {
+                    assertEquals(java.util.Map.of("action", "connect", "client_id", "p"), second.nextJson(),
+                            "node 1 serves its own R2 meanwhile");
+                }
+                assertEquals(java.util.Map.of("action", "disconnect", "client_id", "p"), second.nextJson());
+            } finally {
+                REDIS.restart(); // empty, as after a crash: both nodes re-assert R2
+            }
+            try (second) {
+                cluster.awaitMesh();
+                // the first server keeps its code, as when both logins reach Redis, whichever node re-asserts first
+                assertEquals(new TestClient.Closed(1008, "server_code in use"), second.awaitClose());
+                await("both nodes agree that node 0 owns R2", () -> a.ownership().owns("carparty", "R2")
+                        && a.self().equals(b.ownership().owner("carparty", "R2")));
+                try (TestClient phone = TestClient.connect(cluster.node(1).uri("/carparty"))
+                        .sendJson("action", "login_client", "server_code", "R2", "client_id", "q")) {
+                    assertEquals(java.util.Map.of("action", "connect", "client_id", "q"), first.nextJson());
+                }
+                assertFalse(first.isClosed());
             }
         }
     }
