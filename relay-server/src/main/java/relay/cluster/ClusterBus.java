@@ -90,6 +90,7 @@ public final class ClusterBus implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicReferenceArray<Handler> handlers =
             new java.util.concurrent.atomic.AtomicReferenceArray<>(256);
     private final List<Consumer<NodeId>> nodeDownListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<NodeId>> nodeUpListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> linkUpListeners = new CopyOnWriteArrayList<>();
     /** Peer node -> System.nanoTime() it was last heard from. */
     private final Map<NodeId, Long> peers = new ConcurrentHashMap<>();
@@ -166,6 +167,14 @@ public final class ClusterBus implements AutoCloseable {
     }
 
     /** Called (publisher or subscriber thread) whenever the link comes up: the first time and after each failure. */
+    /**
+     * Registers who to tell (on the subscriber thread) when a node is heard for the first time, or again after it
+     * was given up. Its publisher is up then; its subscription may not be yet.
+     */
+    public void onNodeUp(Consumer<NodeId> listener) {
+        nodeUpListeners.add(listener);
+    }
+
     public void onLinkUp(Runnable listener) {
         linkUpListeners.add(listener);
     }
@@ -529,6 +538,13 @@ public final class ClusterBus implements AutoCloseable {
         if (peers.put(node, System.nanoTime()) == null) {
             counters.peers = peers.size();
             LOG.info("Cluster node " + node.shortName() + " is up (" + (peers.size() + 1) + " nodes)");
+            for (Consumer<NodeId> listener : nodeUpListeners) {
+                try {
+                    listener.accept(node);
+                } catch (RuntimeException e) {
+                    LOG.log(Level.WARNING, "Node-up listener failed", e);
+                }
+            }
         }
     }
 

@@ -51,6 +51,14 @@ public enum MessageKind {
     SIGNALING_JOINED(64),
     SIGNALING_LEFT(65),
     SIGNALING_TO_TARGET(66),
+    /**
+     * Node channel: "I hear you (so my subscription is up): send me your members of these rooms" (payload:
+     * {@code {"rooms":[room_id, ...]}}). Sent when a node is heard again after it was given up, and to an id's new owner.
+     */
+    SIGNALING_SYNC(67),
+    /** Node channel: the answer to SIGNALING_SYNC (payload:
+     * {@code {"members":[{"room_id":R,"client_id":I,"client_type":T}, ...]}}). */
+    SIGNALING_MEMBERS(68),
 
     /** Control channel: a studio table's status changed (key table id); drop cached copies. */
     STUDIO_TABLE_CHANGED(80);

@@ -27,6 +27,15 @@ import relay.net.Connection;
  * node's view of the remote members current. An offer, answer or ICE candidate for a member on another
  * node goes to that node as the final frame, {@code sender_id} already set.
  *
+ * <p>A node given up (it died, or Redis was gone longer than the node timeout) has its members leave every
+ * room here ({@code peer_left}); when it is heard again, this node asks it for its members of this node's
+ * rooms ({@link MessageKind#SIGNALING_SYNC}) and tells the local members {@code peer_joined} for each, so
+ * that rooms split by an outage come together again. A request can go out before the other node is
+ * listening; that node asks in turn once it hears this one, and is then asked again. A node that loses an
+ * id to another asks that node too, so that its local room mates learn of the newer connection, after its
+ * {@code peer_left} for the old one. When the link returns, each node writes its members back into the
+ * rooms' Redis hashes (Redis may have restarted empty), so that later registrations list them.
+ *
  * <p>Threads: registration (one Redis round trip, outside the endpoint's lock) and relaying run on the
  * clients' reader threads; the rest on the bus's subscriber thread under the endpoint's lock, which also
  * guards the remote views here.
@@ -62,6 +71,8 @@ final class SignalingCluster {
 
     /** room_id to its members on other nodes; guarded by the endpoint's lock. */
     private final Map<Object, Map<Object, RemoteMember>> remote = new HashMap<>();
+    /** Nodes asked for their members (SIGNALING_SYNC) that have not answered yet. */
+    private final java.util.Set<NodeId> awaitingMembers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     SignalingCluster(Cluster cluster, SignalingEndpoint endpoint) {
         this.cluster = cluster;
@@ -71,8 +82,17 @@ final class SignalingCluster {
         bus.on(MessageKind.SIGNALING_JOINED, this::onJoined);
         bus.on(MessageKind.SIGNALING_LEFT, this::onLeft);
         bus.on(MessageKind.SIGNALING_TO_TARGET, this::onToTarget);
+        bus.on(MessageKind.SIGNALING_SYNC, this::onSync);
+        bus.on(MessageKind.SIGNALING_MEMBERS, this::onMembers);
         bus.onNodeDown(this::onNodeDown);
-        cluster.ownership().onLost(KIND, (id, owner) -> endpoint.replacedElsewhere(parse(Envelope.utf8(id))));
+        bus.onNodeUp(this::requestMembers);
+        bus.onLinkUp(() -> Thread.ofVirtual().name("relay-signaling-rejoin").start(this::rejoinAll));
+        cluster.ownership().onLost(KIND, (id, owner) -> {
+            endpoint.replacedElsewhere(parse(Envelope.utf8(id)));
+            if (owner != null) {
+                requestMembers(owner); // the room mates here learn of the newer connection (after its peer_left)
+            }
+        });
     }
 
     /**
@@ -221,7 +241,81 @@ final class SignalingCluster {
         });
     }
 
+    /**
+     * The link is back: Redis may have restarted empty, or missed registrations made while it was unreachable,
+     * so this node's members are written back into their rooms (one pipelined round trip).
+     */
+    private void rejoinAll() {
+        List<Object> members = new ArrayList<>();
+        endpoint.withLock(() -> members.addAll(endpoint.localMembersOf(endpoint.localRooms())));
+        if (members.isEmpty()) {
+            return;
+        }
+        try {
+            cluster.redis().call(j -> {
+                redis.clients.jedis.Pipeline pipeline = j.pipelined();
+                for (Object m : members) {
+                    Map<?, ?> member = (Map<?, ?>) m;
+                    pipeline.hset(roomKey(member.get("room_id")), Envelope.utf8(Json.writeString(member.get("client_id"))),
+                            selfBytes);
+                }
+                pipeline.sync();
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.fine("Rooms not written back (Redis unreachable again): " + e.getMessage());
+        }
+    }
+
+    /** Asks {@code node} for its members of this node's rooms (none: nothing to ask). */
+    private void requestMembers(NodeId node) {
+        List<List<Object>> rooms = new ArrayList<>(1);
+        endpoint.withLock(() -> rooms.add(endpoint.localRooms()));
+        if (rooms.get(0).isEmpty()) {
+            return;
+        }
+        awaitingMembers.add(node);
+        bus.toNode(node, MessageKind.SIGNALING_SYNC, 0, new byte[0], null, Json.write(Map.of("rooms", rooms.get(0))));
+    }
+
+    private void onSync(Envelope e) {
+        List<?> roomIds = (List<?>) ((Map<?, ?>) parse(e.payload())).get("rooms");
+        List<List<Object>> members = new ArrayList<>(1);
+        endpoint.withLock(() -> members.add(endpoint.localMembersOf(roomIds)));
+        bus.toNode(e.origin(), MessageKind.SIGNALING_MEMBERS, 0, new byte[0], null,
+                Json.write(Map.of("members", members.get(0))));
+        if (awaitingMembers.contains(e.origin())) {
+            requestMembers(e.origin()); // asked before it was listening: it is now, since it heard this node
+        }
+    }
+
+    private void onMembers(Envelope e) {
+        awaitingMembers.remove(e.origin());
+        List<?> members = (List<?>) ((Map<?, ?>) parse(e.payload())).get("members");
+        endpoint.withLock(() -> {
+            for (Object m : members) {
+                Map<?, ?> member = (Map<?, ?>) m;
+                Object roomId = member.get("room_id");
+                Object clientId = member.get("client_id");
+                if (!bus.holds(topic(roomId)) || endpoint.holds(clientId, null)) {
+                    continue; // no local member to tell, or the id is held here too (the loser's node asks again)
+                }
+                Map<Object, RemoteMember> view = remote.computeIfAbsent(roomId, r -> new LinkedHashMap<>());
+                RemoteMember known = view.get(clientId);
+                if (known != null && known.node.equals(e.origin())) {
+                    continue; // its peer_joined (or the local members' registered.peers) told them already
+                }
+                view.put(clientId, new RemoteMember(e.origin(), null));
+                byte[] frame = SignalingEndpoint.encodeJoined(clientId, member.get("client_type"));
+                for (Connection local : endpoint.localMembers(roomId).values()) {
+                    local.send(frame);
+                }
+            }
+        });
+    }
+
     private void onNodeDown(NodeId node) {
+        awaitingMembers.remove(node);
         endpoint.withLock(() -> {
             for (Map.Entry<Object, Map<Object, RemoteMember>> room : remote.entrySet()) {
                 List<Object> gone = new ArrayList<>();

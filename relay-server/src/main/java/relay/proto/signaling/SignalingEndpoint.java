@@ -164,11 +164,7 @@ public final class SignalingEndpoint implements Endpoint {
             registered.put("room_id", roomId);
             registered.put("peers", others);
             send(connection, registered);
-            Map<String, Object> joined = new LinkedHashMap<>();
-            joined.put("type", "peer_joined");
-            joined.put("client_id", clientId);
-            joined.put("client_type", clientType);
-            byte[] frame = encode(joined);
+            byte[] frame = encodeJoined(clientId, clientType);
             for (Peer other : room.values()) {
                 if (other != peer) {
                     other.connection().send(frame);
@@ -268,6 +264,38 @@ public final class SignalingEndpoint implements Endpoint {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The rooms with local members; call holding the lock. */
+    List<Object> localRooms() {
+        return new ArrayList<>(rooms.keySet());
+    }
+
+    /** The local members of these rooms as {room_id, client_id, client_type}; call holding the lock. */
+    List<Object> localMembersOf(List<?> roomIds) {
+        List<Object> members = new ArrayList<>();
+        for (Object roomId : roomIds) {
+            Map<Object, Peer> room = rooms.get(roomId);
+            if (room != null) {
+                for (Peer p : room.values()) {
+                    Map<String, Object> member = new LinkedHashMap<>();
+                    member.put("room_id", p.roomId());
+                    member.put("client_id", p.clientId());
+                    member.put("client_type", p.clientType());
+                    members.add(member);
+                }
+            }
+        }
+        return members;
+    }
+
+    /** The peer_joined frame for a client, as a registration sends it. */
+    static byte[] encodeJoined(Object clientId, Object clientType) {
+        Map<String, Object> joined = new LinkedHashMap<>();
+        joined.put("type", "peer_joined");
+        joined.put("client_id", clientId);
+        joined.put("client_type", clientType);
+        return encode(joined);
     }
 
     /** The local members of a room by client_id (empty if none); call holding the lock. */

@@ -2,10 +2,12 @@ package relay.proto.signaling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static relay.testing.TestClient.await;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -76,13 +78,19 @@ class SignalingClusterIT {
     }
 
     @Test
-    void aClientIdRegisteredWhileRedisWasDownReplacesTheOlderOneOnAnotherNodeWhenRedisReturns() throws Exception {
+    void aClientIdRegisteredWhileRedisWasDownReplacesTheOlderOneOnAnotherNodeWhenRedisReturnsAndTheRoomComesTogether()
+            throws Exception {
         try (TestCluster cluster = TestCluster.start(REDIS, 2);
              TestClient dave = register(cluster.node(0), "dave", "down")) {
             dave.nextJson();
             TestClient older = register(cluster.node(0), "erin", "down");
             older.nextJson();
-            assertEquals("peer_joined", dave.nextJson().get("type"));
+            assertEquals(joined("erin"), dave.nextJson());
+            TestClient ivy = register(cluster.node(1), "ivy", "down");
+            assertEquals(Set.of("dave", "erin"), Set.copyOf((List<?>) ivy.nextJson().get("peers")));
+            assertEquals(joined("ivy"), dave.nextJson());
+            TestClient hal = register(cluster.node(1), "hal", "solo");
+            hal.nextJson();
             Cluster a = cluster.node(0).server().cluster();
             Cluster b = cluster.node(1).server().cluster();
             String key = Json.writeString("erin");
@@ -91,33 +99,55 @@ class SignalingClusterIT {
             try {
                 REDIS.kill();
                 await("the nodes have given each other up", () -> !a.bus().isAlive(b.self()) && !b.bus().isAlive(a.self()));
+                assertEquals(left("ivy"), dave.nextJson(), "as if node 1 had died");
+                assertEquals(Set.of(left("dave"), left("erin")), Set.of(ivy.nextJson(), ivy.nextJson()));
                 newer = register(cluster.node(1), "erin", "down"); // granted locally: node 1 cannot know of node 0's erin
-                assertEquals(Map.of("type", "registered", "client_id", "erin", "room_id", "down", "peers", List.of()),
+                assertEquals(Map.of("type", "registered", "client_id", "erin", "room_id", "down", "peers", List.of("ivy")),
                         newer.nextJson());
+                assertEquals(joined("erin"), ivy.nextJson());
                 older.sendJson("type", "offer", "target_id", "dave", "sdp", "meanwhile");
                 assertEquals(Map.of("type", "offer", "sender_id", "erin", "sdp", "meanwhile"), dave.nextJson(),
                         "each node keeps serving its own erin");
             } finally {
                 REDIS.restart(); // empty, as after a crash: both nodes re-assert erin
             }
-            try (newer) {
+            try (ivy; newer; hal) {
                 cluster.awaitMesh();
                 // newest wins, as when both registrations reach Redis, whichever node re-asserts first: the older
                 // connection is closed with 4000 and its room hears peer_left first (protocols.md)
                 assertEquals(new TestClient.Closed(4000, SignalingEndpoint.REPLACED_REASON), older.awaitClose());
-                assertEquals(Map.of("type", "peer_left", "client_id", "erin"), dave.nextJson());
                 await("both nodes agree that node 1 owns erin", () -> b.ownership().owns(SignalingCluster.KIND, key)
                         && b.self().equals(a.ownership().owner(SignalingCluster.KIND, key)));
-                assertFalse(newer.isClosed());
-                try (TestClient fay = register(cluster.node(1), "fay", "down")) {
-                    assertEquals(List.of("erin"), fay.nextJson().get("peers"));
-                    assertEquals(Map.of("type", "peer_joined", "client_id", "fay", "client_type", "t-fay"), newer.nextJson());
-                    fay.sendJson("type", "offer", "target_id", "erin", "sdp", "after");
-                    assertEquals(Map.of("type", "offer", "sender_id", "fay", "sdp", "after"), newer.nextJson(),
-                            "the newer erin is the one that is reached");
+                // and the room comes together again: each side hears peer_joined for the other's members
+                List<Map<String, Object>> atDave = List.of(dave.nextJson(), dave.nextJson(), dave.nextJson());
+                assertEquals(Set.of(left("erin"), joined("erin"), joined("ivy")), Set.copyOf(atDave));
+                assertTrue(atDave.indexOf(left("erin")) < atDave.indexOf(joined("erin")), "the old erin leaves first: " + atDave);
+                assertEquals(joined("dave"), ivy.nextJson());
+                assertEquals(joined("dave"), newer.nextJson());
+                dave.sendJson("type", "offer", "target_id", "erin", "sdp", "after");
+                assertEquals(Map.of("type", "offer", "sender_id", "dave", "sdp", "after"), newer.nextJson(),
+                        "the newer erin is the one that is reached");
+                ivy.sendJson("type", "answer", "target_id", "dave", "sdp", "across");
+                assertEquals(Map.of("type", "answer", "sender_id", "ivy", "sdp", "across"), dave.nextJson());
+                try (TestClient joe = register(cluster.node(0), "joe", "solo")) {
+                    assertEquals(List.of("hal"), joe.nextJson().get("peers"),
+                            "Redis came back empty, and node 1 wrote its members back into their rooms");
+                    assertEquals(joined("joe"), hal.nextJson());
                 }
+                assertEquals(left("joe"), hal.nextJson());
+                assertFalse(newer.isClosed());
+                newer.expectNothing(100);
+                ivy.expectNothing(0);
             }
         }
+    }
+
+    private static Map<String, Object> joined(String id) {
+        return Map.of("type", "peer_joined", "client_id", id, "client_type", "t-" + id);
+    }
+
+    private static Map<String, Object> left(String id) {
+        return Map.of("type", "peer_left", "client_id", id);
     }
 
     @Test
