@@ -46,6 +46,13 @@ public enum MessageKind {
     BOOTH_ATTACHED(54),
     /** Scanner's node: no booth for the attach of scanner (connection); it gets the not-available error. */
     BOOTH_UNAVAILABLE(55),
+    /**
+     * Node channel: "I hear you (so my subscription is up) and have scanners waiting: send me BOOTH_BACK for
+     * your booths, then BOOTH_SYNCED". Sent when a node is heard again after it was given up.
+     */
+    BOOTH_SYNC(56),
+    /** Node channel: the end of the answer to BOOTH_SYNC. */
+    BOOTH_SYNCED(57),
 
     /** Topic {@code signaling:ROOM}: a peer joined/left, or a message for a target (sub). */
     SIGNALING_JOINED(64),

@@ -24,7 +24,11 @@ import relay.ws.CloseCode;
  * when any node registers the id again, they attach to that booth (which gets {@code scanner_connected}
  * for each), as on one node. A booth replaced by a newer one on another node takes its scanners with it to
  * that booth without telling them, as on one node; that includes a booth registered while Redis was down,
- * which wins when Redis returns if it is the newer (docs/cluster.md).
+ * which wins when Redis returns if it is the newer (docs/cluster.md). A node given up (it died, or Redis was
+ * gone longer than the node timeout) has its booths' scanners here told booth_disconnected; when it is heard
+ * again and scanners here are waiting, this node asks it for its booths ({@link MessageKind#BOOTH_SYNC}),
+ * and the waiting scanners attach to them as to a booth registering again. A request can go out before the
+ * other node is listening; that node asks in turn once it hears this one, and is then asked again.
  *
  * <p>Threads: the connections' reader threads and the bus's subscriber thread.
  */
@@ -61,6 +65,8 @@ final class BoothCluster {
     private final Map<BoothId, List<RemoteScanner>> remoteScanners = new ConcurrentHashMap<>();
     /** Ownership keys of local booths being closed because another node took their id, to that node. */
     private final Map<String, NodeId> replacedBy = new ConcurrentHashMap<>();
+    /** Nodes asked for their booths (BOOTH_SYNC) that have not answered yet. */
+    private final java.util.Set<NodeId> awaitingBooths = ConcurrentHashMap.newKeySet();
 
     BoothCluster(Cluster cluster, BoothRegistry registry) {
         this.cluster = cluster;
@@ -74,7 +80,10 @@ final class BoothCluster {
         bus.on(MessageKind.BOOTH_UNAVAILABLE, this::onUnavailable);
         bus.on(MessageKind.BOOTH_GONE, this::onBoothGone);
         bus.on(MessageKind.BOOTH_BACK, this::onBoothBack);
+        bus.on(MessageKind.BOOTH_SYNC, this::onSync);
+        bus.on(MessageKind.BOOTH_SYNCED, e -> awaitingBooths.remove(e.origin()));
         bus.onNodeDown(this::onNodeDown);
+        bus.onNodeUp(this::requestBooths);
         cluster.ownership().onLost(KIND, (key, owner) -> {
             List<BoothPeer> replaced = localBooths(key);
             if (owner != null && !replaced.isEmpty()) {
@@ -359,7 +368,29 @@ final class BoothCluster {
         }
     }
 
+    /** Asks {@code node} for its booths if scanners here wait for a booth. */
+    private void requestBooths(NodeId node) {
+        boolean waiting = registry.hasWaitingScanners();
+        for (Attachment a : attachments.values()) {
+            waiting |= a.boothNode == null;
+        }
+        if (waiting) {
+            awaitingBooths.add(node);
+            bus.toNode(node, MessageKind.BOOTH_SYNC, 0, new byte[0], null, null);
+        }
+    }
+
+    /** Another node asks for this node's booths: a BOOTH_BACK for each (as if each registered again), then the end. */
+    private void onSync(Envelope e) {
+        registry.forEachBooth((id, booth) -> bus.toNode(e.origin(), MessageKind.BOOTH_BACK, 0, id.json(), null, null));
+        bus.toNode(e.origin(), MessageKind.BOOTH_SYNCED, 0, new byte[0], null, null);
+        if (awaitingBooths.contains(e.origin())) {
+            requestBooths(e.origin()); // asked before it was listening: it is now, since it heard this node
+        }
+    }
+
     private void onNodeDown(NodeId node) {
+        awaitingBooths.remove(node);
         for (Attachment a : attachments.values()) {
             if (node.equals(a.boothNode)) {
                 a.boothNode = null;

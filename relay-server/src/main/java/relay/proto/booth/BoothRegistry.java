@@ -113,6 +113,16 @@ final class BoothRegistry {
         }
     }
 
+    /** Whether some booth_id has scanners waiting for its booth to register again (a snapshot). */
+    boolean hasWaitingScanners() {
+        for (Slot slot : slots.values()) {
+            if (slot.booth == null && slot.scanners.length > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** booth_ids with a booth or an attached scanner. */
     int size() {
         return slots.size();

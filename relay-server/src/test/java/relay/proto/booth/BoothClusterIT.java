@@ -154,6 +154,33 @@ class BoothClusterIT {
     }
 
     @Test
+    void scannersToldTheirBoothIsGoneByARedisOutageAttachToItAgainWhenTheNodesHearEachOther() throws Exception {
+        try (TestCluster cluster = TestCluster.start(REDIS, 2);
+             TestClient booth = booth(cluster.node(0), "B7");
+             TestClient scanner = scanner(cluster.node(1))) {
+            attach(scanner, booth, "B7", "B7");
+            Cluster a = cluster.node(0).server().cluster();
+            Cluster b = cluster.node(1).server().cluster();
+            try {
+                REDIS.kill();
+                expect(scanner, "booth_disconnected", "B7"); // after the node timeout, as if node 0 had died
+                expect(booth, "scanner_disconnected", "B7");
+                scanner.sendJson("type", "relay_message", "data", "anyone?");
+                assertEquals("Booth is no longer available", scanner.nextJson().get("message"));
+            } finally {
+                REDIS.restart();
+            }
+            cluster.awaitMesh();
+            expect(booth, "scanner_connected", "B7"); // as when a booth registers again, the scanner is not told
+            scanner.sendJson("type", "relay_message", "data", "back");
+            assertEquals("back", booth.nextJson().get("data"));
+            booth.sendJson("type", "relay_message", "data", "hello again");
+            assertEquals("hello again", scanner.nextJson().get("data"));
+            assertTrue(a.bus().isAlive(b.self()));
+        }
+    }
+
+    @Test
     void aBoothReplacedByANewerOneOnAnotherNodeHandsItsScannersOverWithoutTellingThem() throws Exception {
         try (TestCluster cluster = TestCluster.start(REDIS, 2);
              TestClient older = booth(cluster.node(0), "B6");
