@@ -18,6 +18,7 @@ import relay.metrics.Metrics;
 import relay.net.AdmissionControl;
 import relay.net.ConnectionRegistry;
 import relay.net.Endpoint;
+import relay.net.IdleParker;
 import relay.net.IdleSweeper;
 import relay.net.Listener;
 import relay.net.NanoClock;
@@ -66,7 +67,7 @@ public final class Server implements AutoCloseable {
         });
         this.context = new NetContext(config.limits(), metrics, connections,
                 new WriteBufferPool(WriteBufferPool.DEFAULT_BUFFER_BYTES, 256), NanoClock.SYSTEM, scheduler,
-                new AdmissionControl(config.admission()));
+                new AdmissionControl(config.admission()), new IdleParker(config.limits().idleParkMs(), NanoClock.SYSTEM));
     }
 
     /** Binds every listener and starts accepting; throws if a port cannot be bound. */
@@ -77,7 +78,7 @@ public final class Server implements AutoCloseable {
         Map<String, Endpoint> protocols = new HashMap<>();
         protocols.put("echo", new EchoEndpoint());
         HttpRoutes http = new HttpRoutes();
-        MetricsPage metricsPage = new MetricsPage(metrics, connections);
+        MetricsPage metricsPage = new MetricsPage(metrics, connections, context.parker());
         http.exact("/healthz", r -> HttpResponse.json(200,
                 "{\"status\":\"ok\",\"connections\":" + metrics.connectionsOpen.sum() + "}"));
         http.exact("/metrics", r -> metricsPage.render());
@@ -170,6 +171,7 @@ public final class Server implements AutoCloseable {
             }
         }
         connections.forEach(relay.net.Connection::abortNow);
+        context.parker().close(); // after the aborts, which resume parked connections so that they are released
         if (cluster != null) {
             cluster.close(); // after the connections, so that their disconnect notices reach other nodes
         }

@@ -70,6 +70,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--read-buffer-bytes", description = "Largest socket read per connection; buffers start at 512 bytes and grow to it under bulk traffic (default: ${DEFAULT-VALUE}).")
     int readBufferBytes = Limits.DEFAULT_READ_BUFFER_BYTES;
 
+    @Option(names = "--idle-park-ms", description = "A connection silent both ways this long gives up its thread until it is needed again, halving its memory; 0 turns parking off (default: ${DEFAULT-VALUE}).")
+    long idleParkMs = Limits.DEFAULT_IDLE_PARK_MS;
+
     @Option(names = "--max-connections", description = "Open sockets in all; more get 503 (default: ${DEFAULT-VALUE}).")
     int maxConnections = Admission.DEFAULT_MAX_CONNECTIONS;
 
@@ -141,7 +144,7 @@ public final class Main implements Callable<Integer> {
             }
         }
         Limits limits = new Limits(maxMessageBytes, maxHeaderBytes, handshakeTimeoutMs, pingIntervalMs, pongTimeoutMs,
-                closeTimeoutMs, outboundMaxMessages, outboundMaxBytes, readBufferBytes);
+                closeTimeoutMs, outboundMaxMessages, outboundMaxBytes, readBufferBytes, idleParkMs);
         if (maxBytesPerSecond > 0 && maxBytesPerSecond < maxMessageBytes) {
             throw new IllegalArgumentException("--max-bytes-per-second must be at least --max-message-bytes (or 0), "
                     + "or a maximum-size message could never pass");

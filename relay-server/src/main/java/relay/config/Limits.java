@@ -13,7 +13,8 @@ public record Limits(
         long closeTimeoutMs,
         int outboundMaxMessages,
         long outboundMaxBytes,
-        int readBufferBytes) {
+        int readBufferBytes,
+        long idleParkMs) {
 
     /** Issue 2: 1 MiB, large enough for the 64 KiB messages of the seeds with a wide margin. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
@@ -36,11 +37,26 @@ public record Limits(
      * buffer (bulk traffic), so it bounds the read size, not idle memory and not message size.
      */
     public static final int DEFAULT_READ_BUFFER_BYTES = 64 * 1024;
+    /**
+     * A connection silent both ways this long gives up its reader thread and waits in the idle parker
+     * (relay.net.IdleParker): about half an idle connection's memory. 5 s: well past the gaps of chatty
+     * clients, well short of the 20 s ping interval. 0 keeps every connection on its thread.
+     */
+    public static final long DEFAULT_IDLE_PARK_MS = 5_000;
 
     public static Limits defaults() {
         return new Limits(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_HEADER_BYTES, DEFAULT_HANDSHAKE_TIMEOUT_MS,
                 DEFAULT_PING_INTERVAL_MS, DEFAULT_PONG_TIMEOUT_MS, DEFAULT_CLOSE_TIMEOUT_MS,
-                DEFAULT_OUTBOUND_MAX_MESSAGES, DEFAULT_OUTBOUND_MAX_BYTES, DEFAULT_READ_BUFFER_BYTES);
+                DEFAULT_OUTBOUND_MAX_MESSAGES, DEFAULT_OUTBOUND_MAX_BYTES, DEFAULT_READ_BUFFER_BYTES,
+                DEFAULT_IDLE_PARK_MS);
+    }
+
+    /** All limits but the idle-park time, which takes its default. */
+    public Limits(int maxMessageBytes, int maxHeaderBytes, long handshakeTimeoutMs, long pingIntervalMs,
+                  long pongTimeoutMs, long closeTimeoutMs, int outboundMaxMessages, long outboundMaxBytes,
+                  int readBufferBytes) {
+        this(maxMessageBytes, maxHeaderBytes, handshakeTimeoutMs, pingIntervalMs, pongTimeoutMs, closeTimeoutMs,
+                outboundMaxMessages, outboundMaxBytes, readBufferBytes, DEFAULT_IDLE_PARK_MS);
     }
 
     public Limits {
@@ -54,6 +70,9 @@ public record Limits(
         positive("outbound max bytes", outboundMaxBytes);
         if (readBufferBytes < 256) {
             throw new IllegalArgumentException("read buffer must be at least 256 bytes");
+        }
+        if (idleParkMs < 0) {
+            throw new IllegalArgumentException("idle park time must not be negative (0 turns parking off)");
         }
     }
 

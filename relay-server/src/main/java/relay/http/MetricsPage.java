@@ -2,21 +2,28 @@ package relay.http;
 
 import relay.metrics.Metrics;
 import relay.net.ConnectionRegistry;
+import relay.net.IdleParker;
 import relay.ws.HttpResponse;
 
 /** {@code GET /metrics} in the Prometheus text exposition format (version 0.0.4). */
 public final class MetricsPage {
     private final Metrics metrics;
     private final ConnectionRegistry connections;
+    private final IdleParker parker;
 
-    public MetricsPage(Metrics metrics, ConnectionRegistry connections) {
+    public MetricsPage(Metrics metrics, ConnectionRegistry connections, IdleParker parker) {
         this.metrics = metrics;
         this.connections = connections;
+        this.parker = parker;
     }
 
     public HttpResponse render() {
         StringBuilder out = new StringBuilder(2048);
         gauge(out, "relay_connections_open", "WebSocket connections currently open", metrics.connectionsOpen.sum());
+        gauge(out, "relay_connections_parked", "idle connections waiting without a thread (--idle-park-ms)",
+                parker.parkedCount());
+        counter(out, "relay_connections_resumed_total", "parked connections given a thread again (data in or out, or closed)",
+                parker.resumedCount());
         gauge(out, "relay_sockets_live", "accepted sockets not yet released, including handshakes", connections.size());
         counter(out, "relay_connections_accepted_total", "TCP connections accepted", metrics.connectionsAccepted.sum());
         counter(out, "relay_messages_in_total", "WebSocket messages received", metrics.messagesIn());

@@ -3,6 +3,7 @@ package relay.net;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -48,6 +49,14 @@ public final class Connection {
     volatile long lastReadAtNs;
     volatile long pingSentAtNs;
     volatile long closeSentAtNs;
+    /** Reads this connection; set once before its first thread starts, reused when it resumes from a park. */
+    private ConnectionReader reader;
+    /** The {@link IdleParker}'s registration while parked; touched only by the parker's thread. */
+    SelectionKey idleKey;
+    /** A wake arrived before the park it undoes; touched only by the parker's thread. */
+    boolean wakeWhenParked;
+    /** Bytes the parker read but did not handle, for the resumed reader; set before its thread starts. */
+    byte[] resumeBytes;
 
     Connection(long id, SocketChannel channel, InetAddress sourceAddress, ListenerSpec listener, NetContext context) {
         this.id = id;
@@ -60,7 +69,7 @@ public final class Connection {
         this.remoteAddress = describe(channel);
         this.writer = new ConnectionWriter(channel, context.limits().outboundMaxMessages(),
                 context.limits().outboundMaxBytes(), context.writeBuffers(), context.metrics(), context.clock(),
-                this::abort, this::closeWritten);
+                this::abort, this::closeWritten, () -> context.parker().wake(this));
     }
 
     public long id() {
@@ -193,6 +202,29 @@ public final class Connection {
         context.metrics().openOnListener(listener.toString()).increment();
     }
 
+    /** Starts the connection's reader thread (once, after accepting). */
+    void startReading(Router router) {
+        reader = new ConnectionReader(this, router);
+        Thread.ofVirtual().start(reader);
+    }
+
+    /**
+     * Called by the {@link IdleParker} once this connection's channel is deregistered: blocking again, a new
+     * reader thread carries on, and frames queued meanwhile get a writer. A channel closed while parked
+     * fails the new reader's first read, which then releases the connection as usual.
+     */
+    void resumeFromPark() {
+        try {
+            channel.configureBlocking(true);
+        } catch (IOException e) {
+            LOG.log(Level.FINEST, "resuming a closed connection", e);
+        }
+        writer.resumeAfterPark(); // first, so that a Pong the reader queues at once finds a writer
+        byte[] unread = resumeBytes;
+        resumeBytes = null;
+        Thread.ofVirtual().start(() -> reader.resume(unread));
+    }
+
     /** Starts writing queued frames; called once the 101 response is on the wire. */
     void startWriter() {
         writer.start();
@@ -272,6 +304,9 @@ public final class Connection {
             channel.close();
         } catch (IOException e) {
             LOG.log(Level.FINE, "close failed for " + this, e);
+        }
+        if (writer.isParked()) {
+            context.parker().wake(this); // no reader thread would notice the close: resume one to release
         }
     }
 

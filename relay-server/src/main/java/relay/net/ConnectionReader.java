@@ -1,6 +1,9 @@
 package relay.net;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.logging.Level;
@@ -32,6 +35,17 @@ final class ConnectionReader implements Runnable, MessageHandler {
     private static final Logger LOG = Logger.getLogger("relay.Connection");
     /** After a refusal, read at most this much of what the client still sends before closing anyway. */
     private static final long MAX_DRAIN_BYTES = 64 * 1024;
+    /**
+     * A connection whose reads come at least this far apart reads with a timeout (the idle-park time), so
+     * that it notices when it has gone idle; a busier one reads without, since every timed wait of a virtual
+     * thread arms and cancels a timer.
+     */
+    static final long QUIET_GAP_NS = 1_000_000_000L;
+    private static final int TIMED_OUT = -2;
+    /** Failed park attempts back off up to 16 times the park time. */
+    private static final int MAX_PARK_BACKOFF_SHIFT = 4;
+    /** How long a reader about to park waits for the idle writer it let go to end (it takes microseconds). */
+    private static final int WRITER_EXIT_WAIT_MS = 50;
 
     private final Connection connection;
     private final Router router;
@@ -44,6 +58,10 @@ final class ConnectionReader implements Runnable, MessageHandler {
     static final int INITIAL_HEAD_BYTES = 1024;
 
     private FrameReader frames;
+    /** The read buffer while a thread reads; dropped while the connection is parked. */
+    private ReadBuffer buffer;
+    /** Bytes read by the parker, decoded first after a resume. */
+    private byte[] resumedWith;
     /** When {@link #admit} let the current message through. */
     private long admittedAtNs;
     /** The method of the request being answered (HEAD gets no body); null before parsing. */
@@ -63,39 +81,76 @@ final class ConnectionReader implements Runnable, MessageHandler {
 
     @Override
     public void run() {
+        readUntilEndOrPark(true);
+    }
+
+    /**
+     * Carries on after the connection was parked, on a new virtual thread with a new read buffer, starting
+     * with the bytes the parker read but did not handle (may be null).
+     */
+    void resume(byte[] unread) {
+        resumedWith = unread;
+        readUntilEndOrPark(false);
+    }
+
+    /** Reads the connection until it ends, then releases it; or until it is parked, and then leaves it be. */
+    private void readUntilEndOrPark(boolean handshake) {
+        boolean parked = false;
         try {
-            byte[] head = readHead();
-            if (head == null) {
-                return;
+            if (handshake ? upgraded() : resumed()) {
+                parked = readFrames();
             }
-            int headLength = this.headLength;
-            int end = HttpRequestParser.findEnd(head, headLength);
-            if (!upgrade(head, end)) {
-                return;
-            }
-            frames = new FrameReader(new MessageAssembler(this), true, limits.maxMessageBytes(),
-                    admission.maxFragmentsPerMessage());
-            long now = clock.nanoTime();
-            if (admission.maxMessagesPerSecond() > 0) {
-                messageRate = new TokenBucket(admission.maxMessagesPerSecond(), now);
-            }
-            if (admission.maxBytesPerSecond() > 0) {
-                byteRate = new TokenBucket(admission.maxBytesPerSecond(), now);
-            }
-            ReadBuffer buffer = new ReadBuffer(limits.readBufferBytes());
-            if (headLength > end) {
-                // A client may send its first frames right behind the request.
-                int consumed = decode(head, end, headLength - end);
-                buffer.put(head, end + consumed, headLength - end - consumed);
-            }
-            readFrames(buffer);
         } catch (IOException e) {
             LOG.log(Level.FINEST, "connection ended", e);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "unexpected failure on " + connection, e);
         } finally {
-            connection.release();
+            if (!parked) {
+                connection.release();
+            }
         }
+    }
+
+    /** The HTTP part: answers the request or upgrades it; true once frames are to be read. */
+    private boolean upgraded() throws IOException {
+        byte[] head = readHead();
+        if (head == null) {
+            return false;
+        }
+        int headLength = this.headLength;
+        int end = HttpRequestParser.findEnd(head, headLength);
+        if (!upgrade(head, end)) {
+            return false;
+        }
+        frames = new FrameReader(new MessageAssembler(this), true, limits.maxMessageBytes(),
+                admission.maxFragmentsPerMessage());
+        long now = clock.nanoTime();
+        if (admission.maxMessagesPerSecond() > 0) {
+            messageRate = new TokenBucket(admission.maxMessagesPerSecond(), now);
+        }
+        if (admission.maxBytesPerSecond() > 0) {
+            byteRate = new TokenBucket(admission.maxBytesPerSecond(), now);
+        }
+        buffer = new ReadBuffer(limits.readBufferBytes());
+        if (headLength > end) {
+            // A client may send its first frames right behind the request.
+            int consumed = decode(head, end, headLength - end);
+            buffer.put(head, end + consumed, headLength - end - consumed);
+        }
+        return true;
+    }
+
+    private boolean resumed() {
+        buffer = new ReadBuffer(limits.readBufferBytes());
+        byte[] unread = resumedWith;
+        resumedWith = null;
+        if (unread != null) {
+            connection.lastReadAtNs = clock.nanoTime();
+            connection.pingSentAtNs = 0;
+            int consumed = decode(unread, 0, unread.length);
+            buffer.put(unread, consumed, unread.length - consumed);
+        }
+        return true;
     }
 
     /**
@@ -172,15 +227,41 @@ final class ConnectionReader implements Runnable, MessageHandler {
         }
     }
 
-    /** The read loop; {@link ReadBuffer} decides the buffer's size. */
-    private void readFrames(ReadBuffer buffer) throws IOException {
+    /**
+     * The read loop; {@link ReadBuffer} decides the buffer's size. Returns true when the connection was
+     * parked (see {@link IdleParker}), false when it ended.
+     */
+    private boolean readFrames() throws IOException {
         SocketChannel channel = connection.channel();
+        long parkAfterNs = connection.context().parker().parkAfterNs();
+        boolean quiet = parkAfterNs > 0; // a new or resumed connection has been quiet
+        InputStream timed = null;
+        int failedParks = 0;
         while (true) {
-            int n = channel.read(buffer.input());
+            int n;
+            if (quiet) {
+                if (timed == null) {
+                    timed = timedInput(channel, parkAfterNs);
+                }
+                n = readTimed(timed);
+                if (n == TIMED_OUT) {
+                    if (parkIfIdle(parkAfterNs)) {
+                        return true;
+                    }
+                    // Still writing (a listener that never speaks): wait longer before trying again, so that
+                    // a large audience of listeners does not time out every few seconds.
+                    failedParks = Math.min(failedParks + 1, MAX_PARK_BACKOFF_SHIFT);
+                    channel.socket().setSoTimeout(timeoutMs(parkAfterNs << failedParks));
+                    continue;
+                }
+            } else {
+                n = channel.read(buffer.input());
+            }
             if (n < 0) {
-                return;
+                return false;
             }
             long now = clock.nanoTime();
+            quiet = parkAfterNs > 0 && now - connection.lastReadAtNs >= QUIET_GAP_NS;
             connection.lastReadAtNs = now;
             connection.pingSentAtNs = 0;
             if (discarding) {
@@ -189,6 +270,68 @@ final class ConnectionReader implements Runnable, MessageHandler {
             }
             buffer.consumed(decode(buffer.array(), 0, buffer.length()), n, now);
         }
+    }
+
+    /** The socket's own stream, whose reads time out (the channel's never do). */
+    private static InputStream timedInput(SocketChannel channel, long timeoutNs) throws IOException {
+        Socket socket = channel.socket();
+        socket.setSoTimeout(timeoutMs(timeoutNs));
+        return socket.getInputStream();
+    }
+
+    private static int timeoutMs(long ns) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, ns / 1_000_000));
+    }
+
+    /** Reads into the buffer like {@code channel.read}, or returns {@link #TIMED_OUT}. */
+    private int readTimed(InputStream in) throws IOException {
+        ByteBuffer into = buffer.input();
+        try {
+            int n = in.read(into.array(), into.arrayOffset() + into.position(), into.remaining());
+            if (n > 0) {
+                into.position(into.position() + n);
+            }
+            return n;
+        } catch (SocketTimeoutException e) {
+            return TIMED_OUT;
+        }
+    }
+
+    /**
+     * After a whole park time without reading: if nothing is being written either and no message is half
+     * read, hands the connection to the {@link IdleParker} and lets this thread end.
+     */
+    private boolean parkIfIdle(long parkAfterNs) throws IOException {
+        if (discarding || buffer.length() > 0 || !connection.isOpen()) {
+            return false;
+        }
+        ConnectionWriter writer = connection.writer();
+        if (writer.hasThread()) {
+            // The sweeper retires a writer only after 2 s; one idle as long as this reader is let go now.
+            if (!writer.retireIfIdleSince(clock.nanoTime() - parkAfterNs)) {
+                return false; // it is writing: the connection is not idle
+            }
+            for (int waited = 0; writer.hasThread() && waited < WRITER_EXIT_WAIT_MS; waited++) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        if (!writer.claimForPark()) {
+            return false;
+        }
+        try {
+            connection.channel().configureBlocking(false);
+        } catch (IOException e) {
+            writer.resumeAfterPark();
+            throw e;
+        }
+        buffer = null;
+        connection.context().parker().park(connection);
+        return true;
     }
 
     /** Feeds bytes to the frame reader; a violation fails the connection and switches to discarding. */

@@ -22,6 +22,8 @@ import relay.metrics.Metrics;
 final class ConnectionWriter implements Runnable {
     /** A writer parked with nothing to do for this long is retired by the sweeper; the next frame starts a new one. */
     static final long IDLE_EXIT_NS = 2_000_000_000L;
+    /** {@link #running} while the connection is parked: no writer may start, the channel is not blocking. */
+    private static final int PARKED = 2;
     private static final VarHandle WAKE;
     private static final VarHandle RUNNING;
     private static final VarHandle DATA;
@@ -56,13 +58,14 @@ final class ConnectionWriter implements Runnable {
     private final Metrics metrics;
     private final Runnable onWriteFailure;
     private final Runnable onCloseWritten;
+    private final Runnable onWakeWhileParked;
 
     private volatile Thread thread;
     /** False until the 101 is written: frames queued before then wait for {@link #start}. */
     private volatile boolean enabled;
     @SuppressWarnings("unused") // accessed through WAKE: 1 while a wake-up is pending
     private volatile int wake;
-    @SuppressWarnings("unused") // accessed through RUNNING: 1 while a writer thread exists
+    @SuppressWarnings("unused") // accessed through RUNNING: 1 while a writer thread exists, PARKED while parked
     private volatile int running;
     @SuppressWarnings("unused") // accessed through QUEUED_BYTES
     private volatile long queuedBytes;
@@ -82,7 +85,8 @@ final class ConnectionWriter implements Runnable {
     private final NanoClock clock;
 
     ConnectionWriter(SocketChannel channel, int maxMessages, long maxQueuedBytes, WriteBufferPool buffers,
-                     Metrics metrics, NanoClock clock, Runnable onWriteFailure, Runnable onCloseWritten) {
+                     Metrics metrics, NanoClock clock, Runnable onWriteFailure, Runnable onCloseWritten,
+                     Runnable onWakeWhileParked) {
         this.channel = channel;
         this.clock = clock;
         // JCTools rounds a queue's capacity up to a power of two (at least 16), so the exact message bound is
@@ -93,6 +97,7 @@ final class ConnectionWriter implements Runnable {
         this.metrics = metrics;
         this.onWriteFailure = onWriteFailure;
         this.onCloseWritten = onCloseWritten;
+        this.onWakeWhileParked = onWakeWhileParked;
     }
 
     /** Allows writing (the 101 is out) and starts the first writer thread, which sends anything queued. */
@@ -148,11 +153,12 @@ final class ConnectionWriter implements Runnable {
     }
 
     /**
-     * Called by the sweeper: a writer parked idle since before {@code cutoffNs} ends its thread. Timed parks
+     * Called by the sweeper: a writer parked idle since before {@code cutoffNs} ends its thread (returns
+     * whether it was asked to). Timed parks
      * would do this without the sweeper, but every timed park of a virtual thread arms and cancels a timer,
      * which on a busy fan-out costs more than the write itself.
      */
-    void retireIfIdleSince(long cutoffNs) {
+    boolean retireIfIdleSince(long cutoffNs) {
         long since = parkedSinceNs;
         if (since != 0 && since - cutoffNs < 0) {
             retire = true;
@@ -160,7 +166,38 @@ final class ConnectionWriter implements Runnable {
             if (t != null) {
                 LockSupport.unpark(t);
             }
+            return true;
         }
+        return false;
+    }
+
+    /**
+     * Called by the reader before it parks the connection: succeeds only if no writer thread exists and
+     * nothing is queued, and from then on no writer starts until {@link #resumeAfterPark}; a frame queued
+     * meanwhile asks the parker to resume the connection instead.
+     */
+    boolean claimForPark() {
+        if (!enabled || !RUNNING.compareAndSet(this, 0, PARKED)) {
+            return false;
+        }
+        if (hasWork()) {
+            resumeAfterPark();
+            return false;
+        }
+        return true;
+    }
+
+    /** The connection is writable again: lifts the park and starts a writer for anything queued meanwhile. */
+    void resumeAfterPark() {
+        RUNNING.setVolatile(this, 0);
+        WAKE.setVolatile(this, 0);
+        if (hasWork()) {
+            wakeUp();
+        }
+    }
+
+    boolean isParked() {
+        return (int) RUNNING.getVolatile(this) == PARKED;
     }
 
     /** Whether a writer thread exists right now (it is retired after {@link #IDLE_EXIT_NS} idle); for tests. */
@@ -184,13 +221,23 @@ final class ConnectionWriter implements Runnable {
         if ((int) WAKE.getAndSet(this, 1) != 0 || !enabled) {
             return;
         }
-        if ((int) RUNNING.getVolatile(this) == 1) {
-            Thread t = thread;
-            if (t != null) {
-                LockSupport.unpark(t);
+        while (true) {
+            int state = (int) RUNNING.getVolatile(this);
+            if (state == 1) {
+                Thread t = thread;
+                if (t != null) {
+                    LockSupport.unpark(t);
+                }
+                return;
             }
-        } else if (RUNNING.compareAndSet(this, 0, 1)) {
-            spawn();
+            if (state == PARKED) {
+                onWakeWhileParked.run(); // resuming clears the pending flag and starts a writer
+                return;
+            }
+            if (RUNNING.compareAndSet(this, 0, 1)) {
+                spawn();
+                return;
+            }
         }
     }
 

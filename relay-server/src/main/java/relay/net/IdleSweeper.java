@@ -58,7 +58,11 @@ public final class IdleSweeper implements Runnable {
                     }
                 } else if (now - c.lastReadAtNs > pingIntervalNs) {
                     c.pingSentAtNs = now;
-                    c.writer().offerPing(PING);
+                    if (c.writer().isParked()) {
+                        context.parker().ping(c); // written by the parker, so that the connection stays parked
+                    } else {
+                        c.writer().offerPing(PING);
+                    }
                 }
             }
             case CLOSING -> {

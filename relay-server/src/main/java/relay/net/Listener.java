@@ -93,7 +93,7 @@ public final class Listener {
                     // already be over, so end this one here (its reader then releases it).
                     connection.abortNow();
                 }
-                Thread.ofVirtual().start(new ConnectionReader(connection, router));
+                connection.startReading(router);
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.FINE, "failed to set up an accepted connection", e);
                 closeQuietly(channel);

@@ -12,5 +12,6 @@ public record NetContext(
         WriteBufferPool writeBuffers,
         NanoClock clock,
         ScheduledExecutorService scheduler,
-        AdmissionControl admission) {
+        AdmissionControl admission,
+        IdleParker parker) {
 }

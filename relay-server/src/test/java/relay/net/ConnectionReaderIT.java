@@ -59,7 +59,7 @@ class ConnectionReaderIT {
         };
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         NetContext context = new NetContext(Limits.defaults(), new Metrics(), new ConnectionRegistry(),
-                new WriteBufferPool(1024, 4), NanoClock.SYSTEM, scheduler, new AdmissionControl(Admission.defaults()));
+                new WriteBufferPool(1024, 4), NanoClock.SYSTEM, scheduler, new AdmissionControl(Admission.defaults()), IdleParker.disabled());
         try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
             int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
             try (RawClient raw = connectAsync(port, listener, context, router)) {

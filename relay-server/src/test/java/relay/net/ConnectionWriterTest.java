@@ -25,7 +25,7 @@ class ConnectionWriterTest {
     static final Runnable NOTHING = () -> { };
 
     static ConnectionWriter writer(SocketChannel channel, int maxMessages, long maxBytes) {
-        return new ConnectionWriter(channel, maxMessages, maxBytes, new WriteBufferPool(1024, 4), new Metrics(), NanoClock.SYSTEM, NOTHING, NOTHING);
+        return new ConnectionWriter(channel, maxMessages, maxBytes, new WriteBufferPool(1024, 4), new Metrics(), NanoClock.SYSTEM, NOTHING, NOTHING, NOTHING);
     }
 
     @ParameterizedTest(name = "exactly {0} messages are queued, not a power of two more")

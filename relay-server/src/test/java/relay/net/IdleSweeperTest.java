@@ -32,7 +32,7 @@ class IdleSweeperTest {
     long now = 1_000 * MS;
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     final NetContext context = new NetContext(LIMITS, new Metrics(), new ConnectionRegistry(),
-            new WriteBufferPool(1024, 4), () -> now, scheduler, new AdmissionControl(Admission.defaults()));
+            new WriteBufferPool(1024, 4), () -> now, scheduler, new AdmissionControl(Admission.defaults()), IdleParker.disabled());
     final IdleSweeper sweeper = new IdleSweeper(context);
 
     @AfterEach

@@ -1,0 +1,304 @@
+package relay.net;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.jctools.queues.MpscUnboundedArrayQueue;
+import relay.ws.FrameWriter;
+import relay.ws.Opcode;
+
+/**
+ * Holds idle connections without a thread. A connection that has neither read nor written for a while
+ * ({@code --idle-park-ms}) has its reader thread end and its socket registered here; one platform thread
+ * waits on a {@link Selector} for all of them. Inbound data, a frame queued for the peer, or an abort
+ * resumes the connection: the socket is deregistered, set back to blocking, and a new reader thread carries
+ * on with the same frame decoder state. A parked reader's stack was about half of an idle connection's heap.
+ *
+ * <p>Keep-alive traffic does not resume a connection: the sweeper's Ping is written from here, and the
+ * client's Pong (or its own Ping, answered with a Pong) is read and handled here, so that a connection that
+ * only keeps alive stays parked. Anything else read here is handed to the resumed reader as it was.
+ *
+ * <p>Only this thread registers, cancels and switches channels back to blocking, so parks and wakes never
+ * race on a channel. A wake may arrive before the park it undoes has been processed (a frame queued in
+ * between); the connection then remembers it and is resumed as soon as the park arrives.
+ */
+public final class IdleParker implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger("relay.Connection");
+    private static final byte[] PING = FrameWriter.encode(Opcode.PING, new byte[0]);
+    /** A client's masked control frame: 2 header bytes, 4 mask bytes, at most 125 payload bytes. */
+    private static final int MAX_CONTROL_FRAME = 131;
+
+    private final long parkAfterNs;
+    private final Selector selector;
+    private final MpscUnboundedArrayQueue<Connection> parks = new MpscUnboundedArrayQueue<>(256);
+    private final MpscUnboundedArrayQueue<Connection> wakes = new MpscUnboundedArrayQueue<>(256);
+    private final MpscUnboundedArrayQueue<Connection> pings = new MpscUnboundedArrayQueue<>(256);
+    /** What a parked connection sent: room for a few control frames; more than that resumes it anyway. */
+    private final ByteBuffer inbound = ByteBuffer.allocate(ReadBuffer.INITIAL_BYTES);
+    private final ByteBuffer pong = ByteBuffer.allocate(2 + 125);
+    private final NanoClock clock;
+    private final AtomicInteger parked = new AtomicInteger();
+    private final LongAdder resumed = new LongAdder();
+    private final List<Connection> resuming = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean open = true;
+
+    /** @param parkAfterMs idle time after which a connection is parked; 0 never parks (and starts no thread) */
+    public IdleParker(long parkAfterMs, NanoClock clock) {
+        if (parkAfterMs < 0) {
+            throw new IllegalArgumentException("idle park time must not be negative");
+        }
+        this.parkAfterNs = parkAfterMs * 1_000_000;
+        this.clock = clock;
+        if (parkAfterMs == 0) {
+            selector = null;
+            thread = null;
+            return;
+        }
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the idle parker's selector", e);
+        }
+        thread = Thread.ofPlatform().daemon().name("relay-idle-parker").start(this::loop);
+    }
+
+    /** A parker that never parks, for contexts without idle connections to save (tests, tools). */
+    public static IdleParker disabled() {
+        return new IdleParker(0, NanoClock.SYSTEM);
+    }
+
+    /** How long a connection must be idle before its reader parks it; 0 when parking is off. */
+    long parkAfterNs() {
+        return parkAfterNs;
+    }
+
+    /** Connections parked right now (for /metrics). */
+    public int parkedCount() {
+        return parked.get();
+    }
+
+    /** Resumptions so far: how often parked connections needed a thread again. */
+    public long resumedCount() {
+        return resumed.sum();
+    }
+
+    /**
+     * Called by a reader thread that has switched its channel to non-blocking and is about to end: the
+     * connection waits here until it must be resumed.
+     */
+    void park(Connection connection) {
+        parked.incrementAndGet();
+        parks.offer(connection);
+        selector.wakeup();
+    }
+
+    /** Asks for a parked (or parking) connection to be resumed; harmless if it already was. */
+    void wake(Connection connection) {
+        if (selector != null) {
+            wakes.offer(connection);
+            selector.wakeup();
+        }
+    }
+
+    /** Sends the idle sweeper's Ping to a connection that is (or was, when asked) parked. */
+    void ping(Connection connection) {
+        pings.offer(connection);
+        selector.wakeup();
+    }
+
+    private void loop() {
+        try {
+            while (open) {
+                selector.select();
+                collectParks();
+                sendPings();
+                collectWakes();
+                for (SelectionKey key : selector.selectedKeys()) {
+                    Connection c = (Connection) key.attachment();
+                    if (c.idleKey != null && !answerKeepAlive(c)) {
+                        collect(c);
+                    }
+                }
+                selector.selectedKeys().clear();
+                resumeCollected();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.SEVERE, "idle parker failed; resuming every parked connection", e);
+        } finally {
+            resumeEverything();
+        }
+    }
+
+    private void collectParks() {
+        Connection c;
+        while ((c = parks.relaxedPoll()) != null) {
+            if (c.wakeWhenParked || !c.channel().isOpen()) {
+                c.wakeWhenParked = false;
+                resuming.add(c);
+                continue;
+            }
+            try {
+                c.idleKey = c.channel().register(selector, SelectionKey.OP_READ, c);
+            } catch (ClosedChannelException | CancelledKeyException e) {
+                resuming.add(c); // closed meanwhile: its reader must still run to release it
+            }
+        }
+    }
+
+    private void collectWakes() {
+        Connection c;
+        while ((c = wakes.relaxedPoll()) != null) {
+            if (c.idleKey != null) {
+                collect(c);
+            } else if (c.writer().isParked()) {
+                c.wakeWhenParked = true; // its park is still on the way
+            }
+        }
+    }
+
+    private void sendPings() {
+        Connection c;
+        while ((c = pings.relaxedPoll()) != null) {
+            if (c.idleKey == null || writeNow(c, ByteBuffer.wrap(PING)) != PING.length) {
+                c.writer().offerPing(PING); // resumed meanwhile, or its send buffer is full: the writer sends it
+            }
+        }
+    }
+
+    /**
+     * Reads what a parked connection sent. Pongs and Pings (answered here) keep it parked and count as
+     * liveness, like any read; anything else, or a Pong that cannot be written at once, returns false with
+     * the unhandled bytes kept for the resumed reader.
+     */
+    private boolean answerKeepAlive(Connection c) {
+        SocketChannel channel = c.channel();
+        int n;
+        try {
+            n = channel.read(inbound.clear());
+        } catch (IOException e) {
+            return false; // the resumed reader meets the failure itself
+        }
+        if (n == 0) {
+            return true;
+        }
+        if (n < 0) {
+            return false; // end of stream stays: the reader reads it again
+        }
+        byte[] bytes = inbound.array();
+        int at = 0;
+        while (at < n) {
+            int length = keepAliveFrameLength(bytes, at, n);
+            if (length < 0 || ((bytes[at] & 0x0F) == Opcode.PING && !answerPing(c, bytes, at))) {
+                c.resumeBytes = Arrays.copyOfRange(bytes, at, n);
+                return false;
+            }
+            at += length;
+        }
+        c.lastReadAtNs = clock.nanoTime();
+        c.pingSentAtNs = 0;
+        return true;
+    }
+
+    /** The length of a complete masked Ping or Pong at {@code at}, or -1 for anything else (or a partial one). */
+    static int keepAliveFrameLength(byte[] bytes, int at, int end) {
+        if (end - at < 2) {
+            return -1;
+        }
+        int first = bytes[at] & 0xFF;
+        int second = bytes[at + 1] & 0xFF;
+        if ((first != (0x80 | Opcode.PING) && first != (0x80 | Opcode.PONG)) || (second & 0x80) == 0) {
+            return -1; // not a final unfragmented Ping or Pong, or unmasked (the reader fails that)
+        }
+        int length = 6 + (second & 0x7F);
+        return length <= MAX_CONTROL_FRAME && end - at >= length ? length : -1;
+    }
+
+    /** 5.5.2: answers a client's Ping with its payload; false if the Pong cannot be written right now. */
+    private boolean answerPing(Connection c, byte[] ping, int at) {
+        int length = ping[at + 1] & 0x7F;
+        pong.clear().put((byte) (0x80 | Opcode.PONG)).put((byte) length);
+        for (int i = 0; i < length; i++) {
+            pong.put((byte) (ping[at + 6 + i] ^ ping[at + 2 + (i & 3)]));
+        }
+        int written = writeNow(c, pong.flip());
+        if (written > 0 && written < pong.limit()) {
+            c.abort(); // a part of a frame is on the wire and the send buffer is full: the stream cannot go on
+        }
+        return written == pong.limit();
+    }
+
+    /** One non-blocking write; a failure counts as nothing written (the resumed writer meets it again). */
+    private static int writeNow(Connection c, ByteBuffer frame) {
+        try {
+            return c.channel().write(frame);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Cancels a registered connection's key and queues it for resumption. */
+    private void collect(Connection c) {
+        SelectionKey key = c.idleKey;
+        if (key != null) {
+            key.cancel();
+            c.idleKey = null;
+            resuming.add(c);
+        }
+    }
+
+    /** Deregisters the cancelled keys (so the channels may block again) and restarts their readers. */
+    private void resumeCollected() throws IOException {
+        if (resuming.isEmpty()) {
+            return;
+        }
+        selector.selectNow();
+        selector.selectedKeys().clear(); // anything ready now is seen again by the next select
+        for (Connection c : resuming) {
+            parked.decrementAndGet();
+            resumed.increment();
+            c.resumeFromPark();
+        }
+        resuming.clear();
+    }
+
+    private void resumeEverything() {
+        try {
+            collectParks();
+            for (SelectionKey key : selector.keys()) {
+                collect((Connection) key.attachment());
+            }
+            resumeCollected();
+            selector.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "idle parker could not resume every connection", e);
+        }
+    }
+
+    /** Resumes every parked connection and stops the thread; call after the connections were closed. */
+    @Override
+    public void close() {
+        if (thread == null) {
+            return;
+        }
+        open = false;
+        selector.wakeup();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package relay.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import relay.config.Limits;
+import relay.testing.RawClient;
+import relay.testing.Scrape;
+import relay.testing.TestClient;
+import relay.testing.TestServer;
+import relay.ws.CloseCode;
+
+/**
+ * Idle connections give up their reader thread to the {@link IdleParker} and come back when needed: data from
+ * the client, data for the client, keep-alive answered in place, timeouts and shutdown, all seen by real
+ * clients.
+ */
+@Timeout(30)
+class IdleParkIT {
+    private static final long PARK_MS = 150;
+    /**
+     * Pings come this long after the last read. A connection parks only once its writer thread has been
+     * retired (2 s without writing), so pings must come later than that to find it parked.
+     */
+    private static final long PING_MS = 3_000;
+
+    /** Default limits but a short idle-park time and the given ping interval and pong timeout. */
+    private static Limits parking(long parkMs, long pingIntervalMs, long pongTimeoutMs) {
+        Limits d = Limits.defaults();
+        return new Limits(d.maxMessageBytes(), d.maxHeaderBytes(), d.handshakeTimeoutMs(), pingIntervalMs,
+                pongTimeoutMs, d.closeTimeoutMs(), d.outboundMaxMessages(), d.outboundMaxBytes(), d.readBufferBytes(),
+                parkMs);
+    }
+
+    private static TestServer start(long parkMs, long pingIntervalMs, long pongTimeoutMs) throws Exception {
+        return TestServer.start(c -> c.withLimits(parking(parkMs, pingIntervalMs, pongTimeoutMs)));
+    }
+
+    private static long metric(TestServer server, String series) {
+        return Scrape.of(server.http("/metrics")).value(series);
+    }
+
+    private static void awaitParked(TestServer server, long count) throws InterruptedException {
+        TestClient.await(count + " connections parked", () -> metric(server, "relay_connections_parked") == count);
+    }
+
+    @Test
+    void aParkedConnectionResumesForWhatTheClientSendsAndParksAgain() throws Exception {
+        try (TestServer server = start(PARK_MS, 20_000, 20_000);
+             TestClient client = TestClient.connect(server.uri("/echo"))) {
+            awaitParked(server, 1);
+            client.send("after a nap");
+            assertEquals("after a nap", client.nextText());
+            assertTrue(metric(server, "relay_connections_resumed_total") >= 1);
+            awaitParked(server, 1);
+            client.send("and again");
+            assertEquals("and again", client.nextText());
+        }
+    }
+
+    @Test
+    void aParkedConnectionResumesForWhatIsSentToIt() throws Exception {
+        try (TestServer server = start(PARK_MS, 20_000, 20_000);
+             TestClient listener = TestClient.connect(server.uri("/ws/relay/red/"));
+             TestClient speaker = TestClient.connect(server.uri("/ws/relay/red/"))) {
+            awaitParked(server, 2);
+            speaker.send("to everyone");
+            assertEquals("to everyone", listener.nextText());
+            assertEquals("to everyone", speaker.nextText());
+            awaitParked(server, 2);
+            speaker.send("once more");
+            assertEquals("once more", listener.nextText());
+        }
+    }
+
+    @Test
+    void keepAliveIsAnsweredWithoutResumingTheConnection() throws Exception {
+        try (TestServer server = start(PARK_MS, PING_MS, 2_000);
+             RawClient client = RawClient.upgraded(server.port(), "/echo").timeout(5_000)) {
+            awaitParked(server, 1);
+            long resumedBefore = metric(server, "relay_connections_resumed_total");
+            for (int round = 0; round < 2; round++) {
+                RawClient.Frame ping = client.readFrame(); // the server's keep-alive, written by the parker
+                assertEquals(0x9, ping.opcode());
+                client.write(RawClient.frame(0x8A, ping.payload()));
+                byte[] payload = ("are you there " + round).getBytes(StandardCharsets.UTF_8);
+                client.write(RawClient.frame(0x89, payload)); // the client's own keep-alive
+                RawClient.Frame pong = client.readFrame();
+                assertEquals(0xA, pong.opcode());
+                assertArrayEquals(payload, pong.payload());
+            }
+            // two ping intervals later, past the pong timeout: still open, still parked, never resumed
+            assertEquals(1, metric(server, "relay_connections_parked"));
+            assertEquals(resumedBefore, metric(server, "relay_connections_resumed_total"));
+            client.sendText("still here");
+            RawClient.Frame echo = client.readFrame();
+            while (echo.opcode() == 0x9) {
+                echo = client.readFrame();
+            }
+            assertEquals("still here", echo.text());
+        }
+    }
+
+    @Test
+    void aPingAndAMessageInOnePacketGetAPongAndTheEcho() throws Exception {
+        try (TestServer server = start(PARK_MS, 20_000, 20_000);
+             RawClient client = RawClient.upgraded(server.port(), "/echo").timeout(5_000)) {
+            awaitParked(server, 1);
+            ByteArrayOutputStream packet = new ByteArrayOutputStream();
+            packet.write(RawClient.frame(0x89, new byte[] {7}));
+            packet.write(RawClient.frame(0x81, "behind the ping".getBytes(StandardCharsets.UTF_8)));
+            client.write(packet.toByteArray());
+            RawClient.Frame pong = client.readFrame();
+            assertEquals(0xA, pong.opcode());
+            assertArrayEquals(new byte[] {7}, pong.payload());
+            assertEquals("behind the ping", client.readFrame().text());
+        }
+    }
+
+    @Test
+    void aParkedClientThatStopsAnsweringIsDroppedAndReleased() throws Exception {
+        try (TestServer server = start(PARK_MS, PING_MS, 500);
+             RawClient client = RawClient.upgraded(server.port(), "/echo").timeout(10_000)) {
+            awaitParked(server, 1);
+            assertTrue(client.serverClosesConnection(), "the server drops a peer that never answers its pings");
+            TestClient.await("the connection released", () -> metric(server, "relay_connections_open") == 0
+                    && metric(server, "relay_connections_parked") == 0);
+        }
+    }
+
+    @Test
+    void aClientThatClosesWhileParkedIsReleased() throws Exception {
+        try (TestServer server = start(PARK_MS, 20_000, 20_000)) {
+            RawClient client = RawClient.upgraded(server.port(), "/echo").timeout(5_000);
+            awaitParked(server, 1);
+            client.write(RawClient.closeFrame(CloseCode.NORMAL, "bye"));
+            assertEquals(CloseCode.NORMAL, client.readClose().closeCode());
+            client.close();
+            TestClient.await("the connection released", () -> metric(server, "relay_connections_open") == 0);
+            RawClient vanishing = RawClient.upgraded(server.port(), "/echo");
+            awaitParked(server, 1);
+            vanishing.reset();
+            TestClient.await("the reset connection released", () -> metric(server, "relay_connections_open") == 0
+                    && metric(server, "relay_connections_parked") == 0);
+        }
+    }
+
+    @Test
+    void shutdownClosesParkedConnectionsWithGoingAway() throws Exception {
+        TestServer server = start(PARK_MS, 20_000, 20_000);
+        try (TestClient client = TestClient.connect(server.uri("/echo"))) {
+            awaitParked(server, 1);
+            server.close();
+            assertEquals(CloseCode.GOING_AWAY, client.awaitClose().code());
+        }
+    }
+
+    @Test
+    void parkingCanBeTurnedOff() throws Exception {
+        try (TestServer server = start(0, 20_000, 20_000);
+             TestClient client = TestClient.connect(server.uri("/echo"))) {
+            client.expectNothing(4 * PARK_MS);
+            assertEquals(0, metric(server, "relay_connections_parked"));
+            client.send("awake");
+            assertEquals("awake", client.nextText());
+        }
+    }
+}
