@@ -103,6 +103,52 @@ class ConnectionWriterTest {
     }
 
     @Test
+    void aParkClaimHoldsOffWritersUntilResumedAndAsksForTheResumeOnce() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
+             SocketChannel channel = listener.accept()) {
+            peer.setSoTimeout(5_000);
+            java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
+            ConnectionWriter w = new ConnectionWriter(channel, 16, 1 << 20, new WriteBufferPool(1024, 4), new Metrics(),
+                    NanoClock.SYSTEM, NOTHING, NOTHING, wakes::incrementAndGet);
+            w.start();
+            assertFalse(w.claimForPark(), "a writer thread exists");
+            retireWhenParked(w);
+            assertTrue(w.claimForPark());
+            assertTrue(w.isParked());
+            byte[] first = FrameWriter.encodeText("while parked");
+            byte[] second = FrameWriter.encodeText("and another");
+            assertTrue(w.offer(first));
+            assertTrue(w.offer(second));
+            assertEquals(1, wakes.get(), "one resume request for any number of frames");
+            assertFalse(w.hasThread(), "no writer while parked");
+            assertEquals(0, peer.getInputStream().available());
+            w.resumeAfterPark();
+            assertArrayEquals(first, peer.getInputStream().readNBytes(first.length));
+            assertArrayEquals(second, peer.getInputStream().readNBytes(second.length));
+            assertFalse(w.isParked());
+            w.stop();
+        }
+    }
+
+    @Test
+    void aParkClaimFailsWhileFramesWaitAndLeavesThemToAWriter() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
+             SocketChannel channel = listener.accept()) {
+            peer.setSoTimeout(5_000);
+            ConnectionWriter w = writer(channel, 16, 1 << 20);
+            assertFalse(w.claimForPark(), "not before the 101 is out");
+            w.start();
+            retireWhenParked(w);
+            w.offerPing(FrameWriter.encode(Opcode.PING, new byte[0])); // starts a writer, which may not have run yet
+            assertFalse(w.claimForPark(), "a Ping is pending or being written");
+            assertArrayEquals(FrameWriter.encode(Opcode.PING, new byte[0]), peer.getInputStream().readNBytes(2));
+            w.stop();
+        }
+    }
+
+    @Test
     void writesPongAheadOfDataAndTheCloseLastThenFreesTheBounds() throws Exception {
         try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
              Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
