@@ -98,7 +98,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
         boolean parked = false;
         try {
             if (handshake ? upgraded() : resumed()) {
-                parked = readFrames();
+                parked = readFrames(handshake);
             }
         } catch (IOException e) {
             LOG.log(Level.FINEST, "connection ended", e);
@@ -231,9 +231,14 @@ final class ConnectionReader implements Runnable, MessageHandler {
      * The read loop; {@link ReadBuffer} decides the buffer's size. Returns true when the connection was
      * parked (see {@link IdleParker}), false when it ended.
      */
-    private boolean readFrames() throws IOException {
+    private boolean readFrames(boolean parkAtOnce) throws IOException {
         SocketChannel channel = connection.channel();
         long parkAfterNs = connection.context().parker().parkAfterNs();
+        if (parkAtOnce && parkAfterNs > 0 && park()) {
+            // A new connection waits for its first message in the parker: one that stays idle never costs a
+            // blocked thread's stack, not even the one it would leave behind as garbage when parked later.
+            return true;
+        }
         boolean quiet = parkAfterNs > 0; // a new or resumed connection has been quiet
         InputStream timed = null;
         int failedParks = 0;
@@ -302,9 +307,6 @@ final class ConnectionReader implements Runnable, MessageHandler {
      * read, hands the connection to the {@link IdleParker} and lets this thread end.
      */
     private boolean parkIfIdle(long parkAfterNs) throws IOException {
-        if (discarding || buffer.length() > 0 || !connection.isOpen()) {
-            return false;
-        }
         ConnectionWriter writer = connection.writer();
         if (writer.hasThread()) {
             // The sweeper retires a writer only after 2 s; one idle as long as this reader is let go now.
@@ -320,13 +322,21 @@ final class ConnectionReader implements Runnable, MessageHandler {
                 }
             }
         }
-        if (!writer.claimForPark()) {
+        return park();
+    }
+
+    /**
+     * Hands the connection to the {@link IdleParker} if nothing is half read and nothing is being written;
+     * true when it did, and this thread must end.
+     */
+    private boolean park() throws IOException {
+        if (discarding || buffer.length() > 0 || !connection.isOpen() || !connection.writer().claimForPark()) {
             return false;
         }
         try {
             connection.channel().configureBlocking(false);
         } catch (IOException e) {
-            writer.resumeAfterPark();
+            connection.writer().resumeAfterPark();
             throw e;
         }
         buffer = null;

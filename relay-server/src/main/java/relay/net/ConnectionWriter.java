@@ -100,11 +100,15 @@ final class ConnectionWriter implements Runnable {
         this.onWakeWhileParked = onWakeWhileParked;
     }
 
-    /** Allows writing (the 101 is out) and starts the first writer thread, which sends anything queued. */
+    /**
+     * Allows writing (the 101 is out) and starts a writer thread for anything queued before; with nothing
+     * queued the first frame starts one, so that a connection that is never sent to never has a writer.
+     */
     void start() {
         enabled = true;
-        if (RUNNING.compareAndSet(this, 0, 1)) {
-            spawn();
+        WAKE.setVolatile(this, 0); // producers that found the writer not yet enabled left it set
+        if (hasWork()) {
+            wakeUp();
         }
     }
 

@@ -267,6 +267,7 @@ public final class IdleParker implements AutoCloseable {
         selector.selectNow();
         selector.selectedKeys().clear(); // anything ready now is seen again by the next select
         for (Connection c : resuming) {
+            c.wakeWhenParked = false; // a wake counted in this pass is answered by this resume
             parked.decrementAndGet();
             resumed.increment();
             c.resumeFromPark();

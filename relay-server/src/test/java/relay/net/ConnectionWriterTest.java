@@ -66,6 +66,8 @@ class ConnectionWriterTest {
              SocketChannel channel = listener.accept()) {
             ConnectionWriter w = writer(channel, 16, 1 << 20);
             w.start();
+            assertFalse(w.hasThread(), "nothing to write yet, so no writer thread");
+            assertTrue(w.offer(FrameWriter.encodeText("wake up")));
             relay.testing.TestClient.await("the writer to park", () -> {
                 w.retireIfIdleSince(System.nanoTime() - 60_000_000_000L); // parked for under a minute: stays
                 return w.hasThread();
@@ -112,6 +114,9 @@ class ConnectionWriterTest {
             ConnectionWriter w = new ConnectionWriter(channel, 16, 1 << 20, new WriteBufferPool(1024, 4), new Metrics(),
                     NanoClock.SYSTEM, NOTHING, NOTHING, wakes::incrementAndGet);
             w.start();
+            byte[] hello = FrameWriter.encodeText("hello");
+            assertTrue(w.offer(hello));
+            assertArrayEquals(hello, peer.getInputStream().readNBytes(hello.length));
             assertFalse(w.claimForPark(), "a writer thread exists");
             retireWhenParked(w);
             assertTrue(w.claimForPark());
