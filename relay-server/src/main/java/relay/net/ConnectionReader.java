@@ -36,7 +36,8 @@ final class ConnectionReader implements Runnable, MessageHandler {
     /** After a refusal, read at most this much of what the client still sends before closing anyway. */
     private static final long MAX_DRAIN_BYTES = 64 * 1024;
     /**
-     * A connection whose reads come at least this far apart reads with a timeout (the idle-park time), so
+     * A connection whose reads come at least this far apart (or the idle-park time, if shorter) reads with a
+     * timeout (the idle-park time), so
      * that it notices when it has gone idle; a busier one reads without, since every timed wait of a virtual
      * thread arms and cancels a timer.
      */
@@ -242,6 +243,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
         boolean quiet = parkAfterNs > 0; // a new or resumed connection has been quiet
         InputStream timed = null;
         int failedParks = 0;
+        long quietGapNs = Math.min(QUIET_GAP_NS, parkAfterNs); // reads further apart than the park time may park
         while (true) {
             int n;
             if (quiet) {
@@ -266,7 +268,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
                 return false;
             }
             long now = clock.nanoTime();
-            quiet = parkAfterNs > 0 && now - connection.lastReadAtNs >= QUIET_GAP_NS;
+            quiet = parkAfterNs > 0 && now - connection.lastReadAtNs >= quietGapNs;
             connection.lastReadAtNs = now;
             connection.pingSentAtNs = 0;
             if (discarding) {
