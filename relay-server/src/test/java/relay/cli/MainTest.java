@@ -47,6 +47,14 @@ class MainTest {
     }
 
     @Test
+    void idleParkingIsOnAfterFiveSecondsAndCanBeTurnedOff() {
+        assertEquals(5_000, parse().limits().idleParkMs());
+        assertEquals(0, parse("--idle-park-ms", "0").limits().idleParkMs());
+        assertEquals(250, parse("--idle-park-ms", "250").limits().idleParkMs());
+        assertThrows(IllegalArgumentException.class, () -> parse("--idle-park-ms", "-1"));
+    }
+
+    @Test
     void studioOptions() {
         RelayConfig config = parse("--studio-tokens", "/etc/relay/tokens", "--studio-idle-ms", "400");
         assertEquals(java.nio.file.Path.of("/etc/relay/tokens"), config.studioTokens());
