@@ -55,6 +55,8 @@ public final class Connection {
     SelectionKey idleKey;
     /** A wake arrived before the park it undoes; touched only by the parker's thread. */
     boolean wakeWhenParked;
+    /** When the parker last answered this connection's keep-alive in place; touched only by the parker's thread. */
+    long keepAliveAtNs;
     /** Bytes the parker read but did not handle, for the resumed reader; set before its thread starts. */
     byte[] resumeBytes;
 

@@ -39,6 +39,11 @@ public final class IdleParker implements AutoCloseable {
     private static final byte[] PING = FrameWriter.encode(Opcode.PING, new byte[0]);
     /** A client's masked control frame: 2 header bytes, 4 mask bytes, at most 125 payload bytes. */
     private static final int MAX_CONTROL_FRAME = 131;
+    /**
+     * Keep-alive answered in place at most this often per connection: one that pings more often is not idle,
+     * and is resumed so that its own reader thread, not the one parker thread, bears it.
+     */
+    static final long MIN_KEEP_ALIVE_GAP_NS = 1_000_000_000L;
 
     private final long parkAfterNs;
     private final Selector selector;
@@ -184,6 +189,10 @@ public final class IdleParker implements AutoCloseable {
      * the unhandled bytes kept for the resumed reader.
      */
     private boolean answerKeepAlive(Connection c) {
+        long now = clock.nanoTime();
+        if (c.keepAliveAtNs != 0 && now - c.keepAliveAtNs < MIN_KEEP_ALIVE_GAP_NS) {
+            return false; // its reader reads it
+        }
         SocketChannel channel = c.channel();
         int n;
         try {
@@ -207,7 +216,8 @@ public final class IdleParker implements AutoCloseable {
             }
             at += length;
         }
-        c.lastReadAtNs = clock.nanoTime();
+        c.keepAliveAtNs = now;
+        c.lastReadAtNs = now;
         c.pingSentAtNs = 0;
         return true;
     }

@@ -87,9 +87,11 @@ class IdleParkIT {
             for (int round = 0; round < 2; round++) {
                 RawClient.Frame ping = client.readFrame(); // the server's keep-alive, written by the parker
                 assertEquals(0x9, ping.opcode());
-                client.write(RawClient.frame(0x8A, ping.payload()));
                 byte[] payload = ("are you there " + round).getBytes(StandardCharsets.UTF_8);
-                client.write(RawClient.frame(0x89, payload)); // the client's own keep-alive
+                ByteArrayOutputStream keepAlive = new ByteArrayOutputStream();
+                keepAlive.write(RawClient.frame(0x8A, ping.payload())); // the answer
+                keepAlive.write(RawClient.frame(0x89, payload)); // and the client's own keep-alive, in one packet
+                client.write(keepAlive.toByteArray());
                 RawClient.Frame pong = client.readFrame();
                 assertEquals(0xA, pong.opcode());
                 assertArrayEquals(payload, pong.payload());
@@ -103,6 +105,23 @@ class IdleParkIT {
                 echo = client.readFrame();
             }
             assertEquals("still here", echo.text());
+        }
+    }
+
+    @Test
+    void aClientThatPingsOftenIsResumedRatherThanAnsweredByTheParker() throws Exception {
+        try (TestServer server = start(PARK_MS, 20_000, 20_000);
+             RawClient client = RawClient.upgraded(server.port(), "/echo").timeout(5_000)) {
+            awaitParked(server, 1);
+            long resumedBefore = metric(server, "relay_connections_resumed_total");
+            for (int i = 0; i < 5; i++) {
+                client.write(RawClient.frame(0x89, new byte[] {(byte) i}));
+                RawClient.Frame pong = client.readFrame();
+                assertEquals(0xA, pong.opcode());
+                assertArrayEquals(new byte[] {(byte) i}, pong.payload());
+            }
+            assertTrue(metric(server, "relay_connections_resumed_total") > resumedBefore,
+                    "pings in quick succession are not idle keep-alive");
         }
     }
 
