@@ -45,6 +45,10 @@ final class ConnectionReader implements Runnable, MessageHandler {
     private static final int TIMED_OUT = -2;
     /** Failed park attempts back off up to 16 times the park time. */
     private static final int MAX_PARK_BACKOFF_SHIFT = 4;
+    /** A resume within this many park times of a timed park counts as soon. */
+    private static final int SOON_FACTOR = 4;
+    /** A connection's park time grows to at most this many times the configured one. */
+    private static final int MAX_PARK_STRETCH = 16;
     /** How long a reader about to park waits for the idle writer it let go to end (it takes microseconds). */
     private static final int WRITER_EXIT_WAIT_MS = 50;
 
@@ -61,6 +65,10 @@ final class ConnectionReader implements Runnable, MessageHandler {
     private FrameReader frames;
     /** The read buffer while a thread reads; dropped while the connection is parked. */
     private ReadBuffer buffer;
+    /** This connection's idle-park time: the configured one, stretched for connections that resume soon. */
+    private long parkAfterNs;
+    /** When this connection last parked after a timeout (0: parked at once, or not parked). */
+    private long parkedAtNs;
     /** Bytes read by the parker, decoded first after a resume. */
     private byte[] resumedWith;
     /** When {@link #admit} let the current message through. */
@@ -142,6 +150,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
     }
 
     private boolean resumed() {
+        stretchParkTimeIfResumedSoon();
         buffer = new ReadBuffer(limits.readBufferBytes());
         byte[] unread = resumedWith;
         resumedWith = null;
@@ -234,8 +243,11 @@ final class ConnectionReader implements Runnable, MessageHandler {
      */
     private boolean readFrames(boolean parkAtOnce) throws IOException {
         SocketChannel channel = connection.channel();
-        long parkAfterNs = connection.context().parker().parkAfterNs();
-        if (parkAtOnce && parkAfterNs > 0 && park()) {
+        if (parkAfterNs == 0) {
+            parkAfterNs = connection.context().parker().parkAfterNs();
+        }
+        long parkAfterNs = this.parkAfterNs;
+        if (parkAtOnce && parkAfterNs > 0 && park(false)) {
             // A new connection waits for its first message in the parker: one that stays idle never costs a
             // blocked thread's stack, not even the one it would leave behind as garbage when parked later.
             return true;
@@ -311,8 +323,9 @@ final class ConnectionReader implements Runnable, MessageHandler {
     private boolean parkIfIdle(long parkAfterNs) throws IOException {
         ConnectionWriter writer = connection.writer();
         if (writer.hasThread()) {
-            // The sweeper retires a writer only after 2 s; one idle as long as this reader is let go now.
-            if (!writer.retireIfIdleSince(clock.nanoTime() - parkAfterNs)) {
+            // The sweeper retires a writer only after 2 s. One idle for half the park time is let go now: its
+            // last write answered this reader's last read, a whole park time ago.
+            if (!writer.retireIfIdleSince(clock.nanoTime() - parkAfterNs / 2)) {
                 return false; // it is writing: the connection is not idle
             }
             for (int waited = 0; writer.hasThread() && waited < WRITER_EXIT_WAIT_MS; waited++) {
@@ -324,14 +337,14 @@ final class ConnectionReader implements Runnable, MessageHandler {
                 }
             }
         }
-        return park();
+        return park(true);
     }
 
     /**
      * Hands the connection to the {@link IdleParker} if nothing is half read and nothing is being written;
      * true when it did, and this thread must end.
      */
-    private boolean park() throws IOException {
+    private boolean park(boolean afterTimeout) throws IOException {
         if (discarding || buffer.length() > 0 || !connection.isOpen() || !connection.writer().claimForPark()) {
             return false;
         }
@@ -342,8 +355,22 @@ final class ConnectionReader implements Runnable, MessageHandler {
             throw e;
         }
         buffer = null;
+        parkedAtNs = afterTimeout ? clock.nanoTime() : 0;
         connection.context().parker().park(connection);
         return true;
+    }
+
+    /**
+     * A connection resumed soon after it parked on a timeout (a client reporting every few seconds) would pay
+     * a park and a resume, about 100 µs of CPU, for each message: such a connection waits twice as long
+     * before it parks again, up to {@link #MAX_PARK_STRETCH} times the configured time.
+     */
+    private void stretchParkTimeIfResumedSoon() {
+        if (parkedAtNs != 0 && clock.nanoTime() - parkedAtNs < SOON_FACTOR * parkAfterNs) {
+            long base = connection.context().parker().parkAfterNs();
+            parkAfterNs = Math.min(parkAfterNs * 2, base * MAX_PARK_STRETCH);
+        }
+        parkedAtNs = 0;
     }
 
     /** Feeds bytes to the frame reader; a violation fails the connection and switches to discarding. */

@@ -126,6 +126,24 @@ class IdleParkIT {
     }
 
     @Test
+    void aClientReportingJustOverTheParkTimeStopsBeingParkedBetweenReports() throws Exception {
+        try (TestServer server = start(PARK_MS, 20_000, 20_000);
+             TestClient client = TestClient.connect(server.uri("/echo"))) {
+            awaitParked(server, 1);
+            long resumedBefore = metric(server, "relay_connections_resumed_total");
+            int reports = 12;
+            for (int i = 0; i < reports; i++) {
+                Thread.sleep(PARK_MS + 100); // the client's own pace: a report every 250 ms
+                client.send("report " + i);
+                assertEquals("report " + i, client.nextText());
+            }
+            long resumes = metric(server, "relay_connections_resumed_total") - resumedBefore;
+            // each report would find it parked (12 park/resume pairs); after the first the park time stretches
+            assertTrue(resumes <= 4, resumes + " resumptions for " + reports + " reports");
+        }
+    }
+
+    @Test
     void aPingAndAMessageInOnePacketGetAPongAndTheEcho() throws Exception {
         try (TestServer server = start(PARK_MS, 20_000, 20_000);
              RawClient client = RawClient.upgraded(server.port(), "/echo").timeout(5_000)) {
