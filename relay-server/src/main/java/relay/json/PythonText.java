@@ -106,6 +106,10 @@ public final class PythonText {
                         out.append('\\').append(c);
                     } else if (c < 0x20 || c == 0x7F) {
                         out.append(String.format("\\x%02x", (int) c));
+                    } else if (Character.isSurrogate(c) && !isPair(s, i)) {
+                        out.append(String.format("\\u%04x", (int) c)); // a lone surrogate is not printable
+                    } else if (Character.isHighSurrogate(c)) {
+                        out.append(c).append(s.charAt(++i));
                     } else {
                         out.append(c);
                     }
@@ -113,5 +117,9 @@ public final class PythonText {
             }
         }
         out.append(q);
+    }
+
+    private static boolean isPair(String s, int i) {
+        return Character.isHighSurrogate(s.charAt(i)) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
     }
 }

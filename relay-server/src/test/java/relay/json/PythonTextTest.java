@@ -23,6 +23,10 @@ class PythonTextTest {
         "{\"a\":1,\"b\":\"x\"}    | {'a': 1, 'b': 'x'}",
         "[1,\"two\",null,[]]      | [1, 'two', None, []]",
         "[\"it's\"]               | [\"it's\"]",
+        "\"\\ud800\"               | \ud800",
+        "[\"\\ud800x\\udfff\"]       | ['\\ud800x\\udfff']",
+        "[\"\\udc00\\ud800\"]        | ['\\udc00\\ud800']",
+        "[\"\\ud83d\\ude00\"]        | ['\ud83d\ude00']",
     })
     void printsLikePythonStr(String json, String expected) {
         assertEquals(expected, PythonText.str(Json.parse(json)));

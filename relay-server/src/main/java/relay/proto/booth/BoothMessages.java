@@ -1,6 +1,5 @@
 package relay.proto.booth;
 
-import com.dslplatform.json.JsonWriter;
 import java.nio.charset.StandardCharsets;
 import relay.json.Json;
 import relay.json.Timestamps;
@@ -51,9 +50,7 @@ final class BoothMessages {
     }
 
     static byte[] error(String message) {
-        JsonWriter text = Json.DSL.newWriter(64 + message.length()); // rare: serialising the text needs escaping
-        text.writeString(message);
-        byte[] json = text.toByteArray();
+        byte[] json = Json.write(message); // rare: serialising the text needs escaping
         return new Frame(ERROR.length + json.length).put(ERROR).put(json, 0, json.length).endWithTimestamp();
     }
 
