@@ -81,7 +81,7 @@ public final class Json {
         return writer.toByteArray();
     }
 
-    /** dsl-json writes map keys without the String writer, so maps get a writer here too (records are not written). */
+    /** dsl-json writes map keys itself, not through the String writer, so this instance writes maps too. */
     private static DslJson<Object> escapingLoneSurrogates() {
         DslJson<Object> dsl = new DslJson<>();
         dsl.registerWriter(String.class, (writer, text) -> {
@@ -117,7 +117,7 @@ public final class Json {
     }
 
     /** dsl-json's escaping for the runs between lone surrogates, {@code \\uXXXX} for each of those. */
-    static void writeEscapingLoneSurrogates(JsonWriter writer, String text) {
+    private static void writeEscapingLoneSurrogates(JsonWriter writer, String text) {
         JsonWriter run = null;
         writer.writeByte(JsonWriter.QUOTE);
         int start = 0;
