@@ -61,6 +61,8 @@ class ClusterBusIT {
             a.bus().toTopic(room, MessageKind.BROADCAST_FRAME, 0, utf8("room"), null, utf8("to room"));
             assertEquals("to room", new String(atB.poll(5, TimeUnit.SECONDS).payload(), StandardCharsets.UTF_8));
             b.bus().leave("room");
+            // leave() sends the UNSUBSCRIBE; what A publishes before Redis has processed it may still reach B
+            await("B's unsubscribe confirmed", () -> !b.bus().isSubscribed("room"));
             a.bus().toTopic(room, MessageKind.BROADCAST_FRAME, 0, utf8("room"), null, utf8("after leave"));
             a.bus().toNode(b.self(), MessageKind.BROADCAST_FRAME, 0, utf8("k"), null, utf8("marker"));
             assertEquals("marker", new String(atB.poll(5, TimeUnit.SECONDS).payload(), StandardCharsets.UTF_8),
