@@ -36,10 +36,9 @@ final class ConnectionReader implements Runnable, MessageHandler {
     /** After a refusal, read at most this much of what the client still sends before closing anyway. */
     private static final long MAX_DRAIN_BYTES = 64 * 1024;
     /**
-     * A connection whose reads come at least this far apart (or the idle-park time, if shorter) reads with a
-     * timeout (the idle-park time), so
-     * that it notices when it has gone idle; a busier one reads without, since every timed wait of a virtual
-     * thread arms and cancels a timer.
+     * A connection whose reads come at least this far apart (or the idle-park time, if shorter) reads with
+     * the idle-park time as a timeout, so that it notices when it has gone idle; a busier one reads without,
+     * since every timed wait of a virtual thread arms and cancels a timer.
      */
     static final long QUIET_GAP_NS = 1_000_000_000L;
     private static final int TIMED_OUT = -2;
@@ -86,6 +85,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
         this.limits = connection.context().limits();
         this.admission = connection.context().admission().limits();
         this.clock = connection.context().clock();
+        this.parkAfterNs = connection.context().parker().parkAfterNs();
     }
 
     @Override
@@ -243,9 +243,6 @@ final class ConnectionReader implements Runnable, MessageHandler {
      */
     private boolean readFrames(boolean parkAtOnce) throws IOException {
         SocketChannel channel = connection.channel();
-        if (parkAfterNs == 0) {
-            parkAfterNs = connection.context().parker().parkAfterNs();
-        }
         long parkAfterNs = this.parkAfterNs;
         if (parkAtOnce && parkAfterNs > 0 && park(false)) {
             // A new connection waits for its first message in the parker: one that stays idle never costs a
