@@ -35,19 +35,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
     private static final Logger LOG = Logger.getLogger("relay.Connection");
     /** After a refusal, read at most this much of what the client still sends before closing anyway. */
     private static final long MAX_DRAIN_BYTES = 64 * 1024;
-    /**
-     * A connection whose reads come at least this far apart (or the idle-park time, if shorter) reads with
-     * the idle-park time as a timeout, so that it notices when it has gone idle; a busier one reads without,
-     * since every timed wait of a virtual thread arms and cancels a timer.
-     */
-    static final long QUIET_GAP_NS = 1_000_000_000L;
     private static final int TIMED_OUT = -2;
-    /** Failed park attempts back off up to 16 times the park time. */
-    private static final int MAX_PARK_BACKOFF_SHIFT = 4;
-    /** A resume within this many park times of a timed park counts as soon. */
-    private static final int SOON_FACTOR = 4;
-    /** A connection's park time grows to at most this many times the configured one. */
-    private static final int MAX_PARK_STRETCH = 16;
     /** How long a reader about to park waits for the idle writer it let go to end (it takes microseconds). */
     private static final int WRITER_EXIT_WAIT_MS = 50;
 
@@ -64,10 +52,8 @@ final class ConnectionReader implements Runnable, MessageHandler {
     private FrameReader frames;
     /** The read buffer while a thread reads; dropped while the connection is parked. */
     private ReadBuffer buffer;
-    /** This connection's idle-park time: the configured one, stretched for connections that resume soon. */
-    private long parkAfterNs;
-    /** When this connection last parked after a timeout (0: parked at once, or not parked). */
-    private long parkedAtNs;
+    /** When to watch for idleness and how long to wait before parking. */
+    private final ParkTiming parkTiming;
     /** Bytes read by the parker, decoded first after a resume. */
     private byte[] resumedWith;
     /** When {@link #admit} let the current message through. */
@@ -85,7 +71,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
         this.limits = connection.context().limits();
         this.admission = connection.context().admission().limits();
         this.clock = connection.context().clock();
-        this.parkAfterNs = connection.context().parker().parkAfterNs();
+        this.parkTiming = new ParkTiming(connection.context().parker().parkAfterNs());
     }
 
     @Override
@@ -150,7 +136,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
     }
 
     private boolean resumed() {
-        stretchParkTimeIfResumedSoon();
+        parkTiming.resumed(clock.nanoTime());
         buffer = new ReadBuffer(limits.readBufferBytes());
         byte[] unread = resumedWith;
         resumedWith = null;
@@ -243,31 +229,28 @@ final class ConnectionReader implements Runnable, MessageHandler {
      */
     private boolean readFrames(boolean parkAtOnce) throws IOException {
         SocketChannel channel = connection.channel();
-        long parkAfterNs = this.parkAfterNs;
-        if (parkAtOnce && parkAfterNs > 0 && park(false)) {
+        if (parkAtOnce && parkTiming.enabled() && park(false)) {
             // A new connection waits for its first message in the parker: one that stays idle never costs a
             // blocked thread's stack, not even the one it would leave behind as garbage when parked later.
             return true;
         }
-        boolean quiet = parkAfterNs > 0; // a new or resumed connection has been quiet
+        boolean quiet = parkTiming.enabled(); // a new or resumed connection has been quiet
         InputStream timed = null;
-        int failedParks = 0;
-        long quietGapNs = Math.min(QUIET_GAP_NS, parkAfterNs); // reads further apart than the park time may park
         while (true) {
             int n;
             if (quiet) {
                 if (timed == null) {
-                    timed = timedInput(channel, parkAfterNs);
+                    timed = timedInput(channel, parkTiming.readTimeoutNs());
                 }
                 n = readTimed(timed);
                 if (n == TIMED_OUT) {
-                    if (parkIfIdle(parkAfterNs)) {
+                    if (parkIfIdle()) {
                         return true;
                     }
                     // Still writing (a listener that never speaks): wait longer before trying again, so that
                     // a large audience of listeners does not time out every few seconds.
-                    failedParks = Math.min(failedParks + 1, MAX_PARK_BACKOFF_SHIFT);
-                    channel.socket().setSoTimeout(timeoutMs(parkAfterNs << failedParks));
+                    parkTiming.parkFailed();
+                    channel.socket().setSoTimeout(timeoutMs(parkTiming.readTimeoutNs()));
                     continue;
                 }
             } else {
@@ -277,7 +260,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
                 return false;
             }
             long now = clock.nanoTime();
-            quiet = parkAfterNs > 0 && now - connection.lastReadAtNs >= quietGapNs;
+            quiet = parkTiming.quiet(now - connection.lastReadAtNs);
             connection.lastReadAtNs = now;
             connection.pingSentAtNs = 0;
             if (discarding) {
@@ -317,12 +300,12 @@ final class ConnectionReader implements Runnable, MessageHandler {
      * After a whole park time without reading: if nothing is being written either and no message is half
      * read, hands the connection to the {@link IdleParker} and lets this thread end.
      */
-    private boolean parkIfIdle(long parkAfterNs) throws IOException {
+    private boolean parkIfIdle() throws IOException {
         ConnectionWriter writer = connection.writer();
         if (writer.hasThread()) {
             // The sweeper retires a writer only after 2 s. One idle for half the park time is let go now: its
             // last write answered this reader's last read, a whole park time ago.
-            if (!writer.retireIfIdleSince(clock.nanoTime() - parkAfterNs / 2)) {
+            if (!writer.retireIfIdleSince(clock.nanoTime() - parkTiming.parkAfterNs() / 2)) {
                 return false; // it is writing: the connection is not idle
             }
             for (int waited = 0; writer.hasThread() && waited < WRITER_EXIT_WAIT_MS; waited++) {
@@ -352,22 +335,9 @@ final class ConnectionReader implements Runnable, MessageHandler {
             throw e;
         }
         buffer = null;
-        parkedAtNs = afterTimeout ? clock.nanoTime() : 0;
+        parkTiming.parked(clock.nanoTime(), afterTimeout);
         connection.context().parker().park(connection);
         return true;
-    }
-
-    /**
-     * A connection resumed soon after it parked on a timeout (a client reporting every few seconds) would pay
-     * a park and a resume, about 100 µs of CPU, for each message: such a connection waits twice as long
-     * before it parks again, up to {@link #MAX_PARK_STRETCH} times the configured time.
-     */
-    private void stretchParkTimeIfResumedSoon() {
-        if (parkedAtNs != 0 && clock.nanoTime() - parkedAtNs < SOON_FACTOR * parkAfterNs) {
-            long base = connection.context().parker().parkAfterNs();
-            parkAfterNs = Math.min(parkAfterNs * 2, base * MAX_PARK_STRETCH);
-        }
-        parkedAtNs = 0;
     }
 
     /** Feeds bytes to the frame reader; a violation fails the connection and switches to discarding. */

@@ -1,0 +1,76 @@
+package relay.net;
+
+/**
+ * When one connection's reader should watch for idleness and how long it waits before parking: the
+ * configured idle-park time, backed off while the connection keeps writing, and stretched for a connection
+ * that is resumed soon after each park. Owned by the connection's reader; pure arithmetic, no I/O.
+ */
+final class ParkTiming {
+    /**
+     * A connection whose reads come at least this far apart (or the park time, if shorter) reads with the
+     * park time as a timeout, so that it notices when it has gone idle; a busier one reads without, since
+     * every timed wait of a virtual thread arms and cancels a timer.
+     */
+    static final long QUIET_GAP_NS = 1_000_000_000L;
+    /** Failed park attempts (the writer was busy) back off up to 2^4 = 16 times the park time. */
+    static final int MAX_BACKOFF_SHIFT = 4;
+    /** A resume within this many park times of a timed park counts as soon. */
+    static final int SOON_FACTOR = 4;
+    /** A connection's park time grows to at most this many times the configured one. */
+    static final int MAX_STRETCH = 16;
+
+    private final long configuredNs;
+    private long parkAfterNs;
+    private long parkedAtNs;
+    private boolean parkedOnTimeout;
+    private int failedParks;
+
+    /** @param configuredNs the server's idle-park time; 0 turns parking off */
+    ParkTiming(long configuredNs) {
+        this.configuredNs = configuredNs;
+        this.parkAfterNs = configuredNs;
+    }
+
+    boolean enabled() {
+        return parkAfterNs > 0;
+    }
+
+    /** This connection's park time: the configured one, or more if it was resumed soon after parking. */
+    long parkAfterNs() {
+        return parkAfterNs;
+    }
+
+    /** Whether reads this far apart call for timed reads. */
+    boolean quiet(long gapNs) {
+        return enabled() && gapNs >= Math.min(QUIET_GAP_NS, parkAfterNs);
+    }
+
+    /** The timeout of the next timed read: the park time, doubled for each park the busy writer prevented. */
+    long readTimeoutNs() {
+        return parkAfterNs << failedParks;
+    }
+
+    /** A timed read ran out but the connection could not park (it is writing). */
+    void parkFailed() {
+        failedParks = Math.min(failedParks + 1, MAX_BACKOFF_SHIFT);
+    }
+
+    /** The connection parked: at once after its upgrade, or after a timed read ran out. */
+    void parked(long nowNs, boolean afterTimeout) {
+        parkedAtNs = nowNs;
+        parkedOnTimeout = afterTimeout;
+    }
+
+    /**
+     * The connection resumed. One that parked on a timeout and comes back within {@link #SOON_FACTOR} park
+     * times (a client reporting every few seconds) would pay a park and a resume, about 100 µs of CPU, for
+     * each message, so its park time doubles, up to {@link #MAX_STRETCH} times the configured one.
+     */
+    void resumed(long nowNs) {
+        if (parkedOnTimeout && nowNs - parkedAtNs < SOON_FACTOR * parkAfterNs) {
+            parkAfterNs = Math.min(parkAfterNs * 2, configuredNs * MAX_STRETCH);
+        }
+        parkedOnTimeout = false;
+        failedParks = 0;
+    }
+}

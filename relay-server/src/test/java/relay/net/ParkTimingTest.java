@@ -1,0 +1,69 @@
+package relay.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The park-time policy of one connection: when reads are timed, the backoff, the stretch. */
+@Timeout(10)
+class ParkTimingTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    @Test
+    void offMeansNeverQuietAndNeverParking() {
+        ParkTiming off = new ParkTiming(0);
+        assertFalse(off.enabled());
+        assertFalse(off.quiet(3600 * SECOND));
+    }
+
+    @Test
+    void readsASecondApartOrAParkTimeApartAreQuiet() {
+        ParkTiming fiveSeconds = new ParkTiming(5 * SECOND);
+        assertFalse(fiveSeconds.quiet(SECOND - 1));
+        assertTrue(fiveSeconds.quiet(SECOND));
+        ParkTiming short100ms = new ParkTiming(SECOND / 10);
+        assertFalse(short100ms.quiet(SECOND / 10 - 1));
+        assertTrue(short100ms.quiet(SECOND / 10), "reads further apart than a short park time may park");
+    }
+
+    @Test
+    void aBusyWriterDoublesTheReadTimeoutUpTo16TimesUntilTheNextResume() {
+        ParkTiming timing = new ParkTiming(5 * SECOND);
+        assertEquals(5 * SECOND, timing.readTimeoutNs());
+        long[] expected = {10, 20, 40, 80, 80, 80};
+        for (long seconds : expected) {
+            timing.parkFailed();
+            assertEquals(seconds * SECOND, timing.readTimeoutNs());
+        }
+        timing.parked(0, true);
+        timing.resumed(100 * SECOND);
+        assertEquals(5 * SECOND, timing.readTimeoutNs(), "a resume starts over");
+    }
+
+    @Test
+    void aResumeSoonAfterATimedParkDoublesTheParkTimeUpTo16Times() {
+        ParkTiming timing = new ParkTiming(5 * SECOND);
+        long now = 0;
+        long[] expected = {10, 20, 40, 80, 80};
+        for (long seconds : expected) {
+            timing.parked(now, true);
+            now += timing.parkAfterNs(); // back within four park times
+            timing.resumed(now);
+            assertEquals(seconds * SECOND, timing.parkAfterNs());
+        }
+    }
+
+    @Test
+    void aLongParkOrAParkAtOnceLeavesTheParkTimeAlone() {
+        ParkTiming timing = new ParkTiming(5 * SECOND);
+        timing.parked(0, true);
+        timing.resumed(20 * SECOND); // four park times: not soon
+        assertEquals(5 * SECOND, timing.parkAfterNs());
+        timing.parked(30 * SECOND, false); // parked at once after the upgrade
+        timing.resumed(30 * SECOND + 1);
+        assertEquals(5 * SECOND, timing.parkAfterNs());
+    }
+}
