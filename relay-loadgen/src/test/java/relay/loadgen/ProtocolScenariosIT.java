@@ -79,9 +79,15 @@ class ProtocolScenariosIT {
         assertEquals(offers, s.series("ice").histogram().getTotalCount());
     }
 
-    /** About {@code expected} values: the tick at the end of the warm-up may cut a few either way. */
+    /**
+     * About {@code expected} values in the measured second. Every delivery is checked by {@link #runClean}; this
+     * checks the series and the warm-up cut. The interval that straddles the end of the warm-up is dropped
+     * whole, so a reporter tick that runs late (a starved thread on a loaded CI machine: once 0.4 s, which
+     * cut 400 to 240) takes the values of its lateness with it; the bounds allow that, not a missing or
+     * doubled series.
+     */
     private static void assertCount(RunSummary s, String series, long expected) {
         long count = s.series(series).histogram().getTotalCount();
-        assertTrue(count >= expected * 0.8 && count <= expected * 1.2, series + ": expected about " + expected + ", got " + count);
+        assertTrue(count >= expected * 0.5 && count <= expected * 1.2, series + ": expected about " + expected + ", got " + count);
     }
 }
