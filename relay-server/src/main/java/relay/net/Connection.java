@@ -24,6 +24,8 @@ import relay.ws.Opcode;
  */
 public final class Connection {
     private static final Logger LOG = Logger.getLogger("relay.Connection");
+    /** The idle sweeper's keep-alive: an empty Ping. */
+    static final byte[] KEEP_ALIVE_PING = FrameWriter.encode(Opcode.PING, new byte[0]);
 
     enum Phase { HANDSHAKE, OPEN, CLOSING, CLOSED }
 
@@ -202,6 +204,18 @@ public final class Connection {
         context.admission().handshakeEnded();
         context.metrics().connectionsOpen.increment();
         context.metrics().openOnListener(listener.toString()).increment();
+    }
+
+    /**
+     * Sends the sweeper's keep-alive Ping: through the parker while the connection is parked, so that it
+     * stays parked, else through the writer.
+     */
+    void sendKeepAlivePing() {
+        if (writer.isParked()) {
+            context.parker().ping(this);
+        } else {
+            writer.offerPing(KEEP_ALIVE_PING);
+        }
     }
 
     /** Starts the connection's reader thread (once, after accepting). */

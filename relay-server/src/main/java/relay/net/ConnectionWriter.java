@@ -106,10 +106,7 @@ final class ConnectionWriter implements Runnable {
      */
     void start() {
         enabled = true;
-        WAKE.setVolatile(this, 0); // producers that found the writer not yet enabled left it set
-        if (hasWork()) {
-            wakeUp();
-        }
+        startIfQueued(); // producers that found the writer not yet enabled left the wake flag set
     }
 
     private void spawn() {
@@ -194,6 +191,11 @@ final class ConnectionWriter implements Runnable {
     /** The connection is writable again: lifts the park and starts a writer for anything queued meanwhile. */
     void resumeAfterPark() {
         RUNNING.setVolatile(this, 0);
+        startIfQueued(); // producers that found it parked left the wake flag set
+    }
+
+    /** Clears a wake flag left by producers that could not start a writer, and starts one if they queued anything. */
+    private void startIfQueued() {
         WAKE.setVolatile(this, 0);
         if (hasWork()) {
             wakeUp();

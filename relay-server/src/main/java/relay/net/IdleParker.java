@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jctools.queues.MpscUnboundedArrayQueue;
-import relay.ws.FrameWriter;
+import relay.ws.Masking;
 import relay.ws.Opcode;
 
 /**
@@ -36,7 +36,6 @@ import relay.ws.Opcode;
  */
 public final class IdleParker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("relay.Connection");
-    private static final byte[] PING = FrameWriter.encode(Opcode.PING, new byte[0]);
     /** A client's masked control frame: 2 header bytes, 4 mask bytes, at most 125 payload bytes. */
     private static final int MAX_CONTROL_FRAME = 131;
     /**
@@ -177,8 +176,9 @@ public final class IdleParker implements AutoCloseable {
     private void sendPings() {
         Connection c;
         while ((c = pings.relaxedPoll()) != null) {
-            if (c.idleKey == null || writeNow(c, ByteBuffer.wrap(PING)) != PING.length) {
-                c.writer().offerPing(PING); // resumed meanwhile, or its send buffer is full: the writer sends it
+            byte[] ping = Connection.KEEP_ALIVE_PING;
+            if (c.idleKey == null || writeNow(c, ByteBuffer.wrap(ping)) != ping.length) {
+                c.writer().offerPing(ping); // resumed meanwhile, or its send buffer is full: the writer sends it
             }
         }
     }
@@ -239,10 +239,11 @@ public final class IdleParker implements AutoCloseable {
     /** 5.5.2: answers a client's Ping with its payload; false if the Pong cannot be written right now. */
     private boolean answerPing(Connection c, byte[] ping, int at) {
         int length = ping[at + 1] & 0x7F;
-        pong.clear().put((byte) (0x80 | Opcode.PONG)).put((byte) length);
-        for (int i = 0; i < length; i++) {
-            pong.put((byte) (ping[at + 6 + i] ^ ping[at + 2 + (i & 3)]));
-        }
+        int maskKey = ((ping[at + 2] & 0xFF) << 24) | ((ping[at + 3] & 0xFF) << 16) | ((ping[at + 4] & 0xFF) << 8)
+                | (ping[at + 5] & 0xFF);
+        // unmasked in the Pong, not in place: a Ping that cannot be answered here goes to the reader as it came
+        pong.clear().put((byte) (0x80 | Opcode.PONG)).put((byte) length).put(ping, at + 6, length);
+        Masking.apply(pong.array(), 2, length, maskKey, 0);
         int written = writeNow(c, pong.flip());
         if (written > 0 && written < pong.limit()) {
             c.abort(); // a part of a frame is on the wire and the send buffer is full: the stream cannot go on

@@ -1,8 +1,6 @@
 package relay.net;
 
 import relay.config.Limits;
-import relay.ws.FrameWriter;
-import relay.ws.Opcode;
 
 /**
  * Enforces the time limits of every connection from one periodic task: handshakes that take too long,
@@ -10,8 +8,6 @@ import relay.ws.Opcode;
  * finishes. Runs on the shared scheduler; each pass is a scan of the live set, a few comparisons each.
  */
 public final class IdleSweeper implements Runnable {
-    private static final byte[] PING = FrameWriter.encode(Opcode.PING, new byte[0]);
-
     private final NetContext context;
     private final long handshakeTimeoutNs;
     private final long pingIntervalNs;
@@ -58,11 +54,7 @@ public final class IdleSweeper implements Runnable {
                     }
                 } else if (now - c.lastReadAtNs > pingIntervalNs) {
                     c.pingSentAtNs = now;
-                    if (c.writer().isParked()) {
-                        context.parker().ping(c); // written by the parker, so that the connection stays parked
-                    } else {
-                        c.writer().offerPing(PING);
-                    }
+                    c.sendKeepAlivePing();
                 }
             }
             case CLOSING -> {
