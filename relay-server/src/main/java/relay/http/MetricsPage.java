@@ -22,8 +22,11 @@ public final class MetricsPage {
         gauge(out, "relay_connections_open", "WebSocket connections currently open", metrics.connectionsOpen.sum());
         gauge(out, "relay_connections_parked", "idle connections waiting without a thread (--idle-park-ms)",
                 parker.parkedCount());
-        counter(out, "relay_connections_resumed_total", "parked connections given a thread again (data in or out, or closed)",
+        counter(out, "relay_connections_resumed_total",
+                "parked connections given a thread again (data in, a full send buffer or a long queue, or closed)",
                 parker.resumedCount());
+        counter(out, "relay_parked_writes_total", "batches of frames the idle parker wrote to parked connections",
+                parker.batchesWrittenCount());
         gauge(out, "relay_sockets_live", "accepted sockets not yet released, including handshakes", connections.size());
         counter(out, "relay_connections_accepted_total", "TCP connections accepted", metrics.connectionsAccepted.sum());
         counter(out, "relay_messages_in_total", "WebSocket messages received", metrics.messagesIn());

@@ -206,16 +206,9 @@ public final class Connection {
         context.metrics().openOnListener(listener.toString()).increment();
     }
 
-    /**
-     * Sends the sweeper's keep-alive Ping: through the parker while the connection is parked, so that it
-     * stays parked, else through the writer.
-     */
+    /** Sends the sweeper's keep-alive Ping (while parked, the parker writes it and the connection stays parked). */
     void sendKeepAlivePing() {
-        if (writer.isParked()) {
-            context.parker().ping(this);
-        } else {
-            writer.offerPing(KEEP_ALIVE_PING);
-        }
+        writer.offerPing(KEEP_ALIVE_PING);
     }
 
     /** Starts the connection's reader thread (once, after accepting). */

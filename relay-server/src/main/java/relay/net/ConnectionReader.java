@@ -247,8 +247,8 @@ final class ConnectionReader implements Runnable, MessageHandler {
                     if (parkIfIdle()) {
                         return true;
                     }
-                    // Still writing (a listener that never speaks): wait longer before trying again, so that
-                    // a large audience of listeners does not time out every few seconds.
+                    // Its writer was mid-batch, or a frame came in between: wait longer before trying again,
+                    // so that a large busy audience does not time out every few seconds.
                     parkTiming.parkFailed();
                     channel.socket().setSoTimeout(timeoutMs(parkTiming.readTimeoutNs()));
                     continue;
@@ -260,7 +260,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
                 return false;
             }
             long now = clock.nanoTime();
-            quiet = parkTiming.quiet(now - connection.lastReadAtNs);
+            quiet = parkTiming.timeNextRead(now - connection.lastReadAtNs);
             connection.lastReadAtNs = now;
             connection.pingSentAtNs = 0;
             if (discarding) {
@@ -297,16 +297,15 @@ final class ConnectionReader implements Runnable, MessageHandler {
     }
 
     /**
-     * After a whole park time without reading: if nothing is being written either and no message is half
-     * read, hands the connection to the {@link IdleParker} and lets this thread end.
+     * After a whole park time without reading: if no message is half read, hands the connection to the
+     * {@link IdleParker} and lets this thread end. The client may still be sent to (a listener): the parker
+     * writes to parked connections, so a writer thread that is between batches is let go first.
      */
     private boolean parkIfIdle() throws IOException {
         ConnectionWriter writer = connection.writer();
         if (writer.hasThread()) {
-            // The sweeper retires a writer only after 2 s. One idle for half the park time is let go now: its
-            // last write answered this reader's last read, a whole park time ago.
-            if (!writer.retireIfIdleSince(clock.nanoTime() - parkTiming.parkAfterNs() / 2)) {
-                return false; // it is writing: the connection is not idle
+            if (!writer.retireIfIdleSince(clock.nanoTime())) {
+                return false; // mid-batch: try again after the next timeout
             }
             for (int waited = 0; writer.hasThread() && waited < WRITER_EXIT_WAIT_MS; waited++) {
                 try {
@@ -321,8 +320,8 @@ final class ConnectionReader implements Runnable, MessageHandler {
     }
 
     /**
-     * Hands the connection to the {@link IdleParker} if nothing is half read and nothing is being written;
-     * true when it did, and this thread must end.
+     * Hands the connection to the {@link IdleParker} if nothing is half read, no writer thread exists and
+     * nothing is queued; true when it did, and this thread must end.
      */
     private boolean park(boolean afterTimeout) throws IOException {
         if (discarding || buffer.length() > 0 || !connection.isOpen() || !connection.writer().claimForPark()) {
@@ -396,20 +395,32 @@ final class ConnectionReader implements Runnable, MessageHandler {
 
     @Override
     public void onText(byte[] bytes, int offset, int length) {
-        if (admit(length)) {
-            long start = admittedAtNs;
-            connection.endpoint().onText(connection, bytes, offset, length);
-            connection.context().metrics().routingLatency.recordNs(clock.nanoTime() - start);
-        }
+        route(true, bytes, offset, length);
     }
 
     @Override
     public void onBinary(byte[] bytes, int offset, int length) {
-        if (admit(length)) {
-            long start = admittedAtNs;
-            connection.endpoint().onBinary(connection, bytes, offset, length);
-            connection.context().metrics().routingLatency.recordNs(clock.nanoTime() - start);
+        route(false, bytes, offset, length);
+    }
+
+    /** Hands a complete message to the endpoint; parked recipients are served by one parker wake-up after it. */
+    private void route(boolean text, byte[] bytes, int offset, int length) {
+        if (!admit(length)) {
+            return;
         }
+        long start = admittedAtNs;
+        IdleParker parker = connection.context().parker();
+        parker.holdWakeups();
+        try {
+            if (text) {
+                connection.endpoint().onText(connection, bytes, offset, length);
+            } else {
+                connection.endpoint().onBinary(connection, bytes, offset, length);
+            }
+        } finally {
+            parker.releaseWakeups();
+        }
+        connection.context().metrics().routingLatency.recordNs(clock.nanoTime() - start);
     }
 
     /** Counts a message and applies the rate limits; false when it must not be delivered. */

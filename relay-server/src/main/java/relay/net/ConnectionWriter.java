@@ -24,6 +24,8 @@ final class ConnectionWriter implements Runnable {
     static final long IDLE_EXIT_NS = 2_000_000_000L;
     /** {@link #running} while the connection is parked: no writer may start, the channel is not blocking. */
     private static final int PARKED = 2;
+    /** {@link #writeWhileParked}: the connection must be resumed for its writer thread to carry on. */
+    static final int RESUME = -1;
     private static final VarHandle WAKE;
     private static final VarHandle RUNNING;
     private static final VarHandle DATA;
@@ -76,6 +78,11 @@ final class ConnectionWriter implements Runnable {
     @SuppressWarnings("unused") // accessed through PING
     private volatile byte[] pendingPing;
     private volatile byte[] pendingClose;
+    /**
+     * The unwritten rest of a batch the parker wrote in part; sent first by the next writer thread. Owned by
+     * whoever owns the channel (the parker while parked), handed over through {@link #running}.
+     */
+    private ByteBuffer carry;
     private volatile boolean discardData;
     private volatile boolean stopped;
     /** When the writer thread parked with nothing to do (0 while it works); read by the sweeper. */
@@ -154,8 +161,8 @@ final class ConnectionWriter implements Runnable {
     }
 
     /**
-     * Called by the sweeper: a writer parked idle since before {@code cutoffNs} ends its thread (returns
-     * whether it was asked to). Timed parks
+     * Called by the sweeper, and by a reader about to park: a writer parked idle since before
+     * {@code cutoffNs} ends its thread (returns whether it was asked to). Timed parks
      * would do this without the sweeper, but every timed park of a virtual thread arms and cancels a timer,
      * which on a busy fan-out costs more than the write itself.
      */
@@ -175,7 +182,7 @@ final class ConnectionWriter implements Runnable {
     /**
      * Called by the reader before it parks the connection: succeeds only if no writer thread exists and
      * nothing is queued, and from then on no writer starts until {@link #resumeAfterPark}; a frame queued
-     * meanwhile asks the parker to resume the connection instead.
+     * meanwhile wakes the parker, which writes it ({@link #writeWhileParked}).
      */
     boolean claimForPark() {
         if (!enabled || !RUNNING.compareAndSet(this, 0, PARKED)) {
@@ -237,7 +244,7 @@ final class ConnectionWriter implements Runnable {
                 return;
             }
             if (state == PARKED) {
-                onWakeWhileParked.run(); // resuming clears the pending flag and starts a writer
+                onWakeWhileParked.run(); // the parker clears the pending flag as it writes (or resumes)
                 return;
             }
             if (RUNNING.compareAndSet(this, 0, 1)) {
@@ -263,7 +270,8 @@ final class ConnectionWriter implements Runnable {
     }
 
     private boolean hasWork() {
-        return PONG.getVolatile(this) != null || PING.getVolatile(this) != null || pendingClose != null || hasData();
+        return PONG.getVolatile(this) != null || PING.getVolatile(this) != null || pendingClose != null || hasData()
+                || carry != null;
     }
 
     /**
@@ -312,77 +320,143 @@ final class ConnectionWriter implements Runnable {
 
     /** Writes one batch; returns true when it ended with the Close frame. */
     private boolean writeBatch() throws IOException {
+        ByteBuffer rest = carry;
+        if (rest != null) {
+            carry = null;
+            writeFully(rest); // what the parker could not write goes first: it is mid-stream
+        }
         ByteBuffer out = buffers.acquire();
         try {
-            long dataBytes = 0;
-            int dataFrames = 0;
-            long directBytes = 0;
-            int frames = 0;
-            byte[] control = (byte[]) PONG.getAndSet(this, null);
-            if (control != null) {
-                out.put(control);
-                frames++;
-            }
-            control = (byte[]) PING.getAndSet(this, null);
-            if (control != null) {
-                out.put(control);
-                frames++;
-            }
+            int controlFrames = gatherControl(out);
             byte[] close = pendingClose;
-            MpscChunkedArrayQueue<byte[]> data = this.data;
-            if (data == null) {
-                data = NO_DATA; // nothing was ever queued; do not create a queue just to find it empty
-            }
+            MpscChunkedArrayQueue<byte[]> data = dataOrNone();
             if (close != null && discardData) {
-                // dropped: the peer is too slow, these frames can no longer be delivered in order
-                long droppedBytes = 0;
-                int dropped = 0;
-                byte[] f;
-                while ((f = data.relaxedPoll()) != null) {
-                    droppedBytes += f.length;
-                    dropped++;
-                }
-                QUEUED_BYTES.getAndAdd(this, -droppedBytes);
-                QUEUED_MESSAGES.getAndAdd(this, -dropped);
+                dropQueued(data); // the peer is too slow: these frames can no longer be delivered in order
             }
-            byte[] frame;
-            while ((frame = data.relaxedPeek()) != null) {
-                if (frame.length > out.remaining()) {
-                    if (out.position() > 0) {
-                        break; // send what is gathered; the large frame leads the next batch
-                    }
-                    data.relaxedPoll();
-                    writeFully(ByteBuffer.wrap(frame));
-                    dataBytes += frame.length;
-                    dataFrames++;
-                    directBytes += frame.length;
-                    frames++;
-                    continue;
-                }
-                out.put(frame);
-                data.relaxedPoll();
-                dataBytes += frame.length;
-                dataFrames++;
-                frames++;
+            byte[] head = data.relaxedPeek();
+            if (head != null && out.position() == 0 && head.length > out.remaining()) {
+                data.relaxedPoll(); // larger than a batch: written from its own array
+                writeFully(ByteBuffer.wrap(head));
+                dequeued(1, head.length);
+                return false;
             }
+            int dataStart = out.position();
+            int dataFrames = gatherData(out, data);
+            int dataBytes = out.position() - dataStart;
             boolean closing = close != null && data.isEmpty() && out.remaining() >= close.length;
             if (closing) {
                 out.put(close);
-                frames++;
+                controlFrames++;
             }
             out.flip();
             int batchBytes = out.remaining();
             writeFully(out);
-            if (dataFrames > 0) {
-                QUEUED_BYTES.getAndAdd(this, -dataBytes);
-                QUEUED_MESSAGES.getAndAdd(this, -dataFrames);
-            }
-            metrics.framesOut.add(frames);
-            metrics.bytesOut.add(batchBytes + directBytes);
+            dequeued(dataFrames, dataBytes);
+            metrics.framesOut.add(controlFrames);
+            metrics.bytesOut.add(batchBytes - dataBytes);
             return closing;
         } finally {
             buffers.release(out);
         }
+    }
+
+    /**
+     * Called by the {@link IdleParker}, which owns the channel while the connection is parked: writes what is
+     * pending with one non-blocking write, so that a connection that is only sent to stays parked and needs no
+     * thread. Returns the bytes written (0 when nothing was pending), or {@link #RESUME} when the connection
+     * must be resumed instead: a Close is pending, more is queued than one batch holds (the parker's one
+     * thread is falling behind), or the send buffer took only part of the batch, whose rest the resumed
+     * writer then sends first.
+     */
+    int writeWhileParked() {
+        WAKE.setVolatile(this, 0); // producers from here on wake the parker again
+        if (pendingClose != null || carry != null || !channel.isOpen()) {
+            return RESUME;
+        }
+        ByteBuffer out = buffers.acquire();
+        try {
+            int controlFrames = gatherControl(out);
+            MpscChunkedArrayQueue<byte[]> data = dataOrNone();
+            int dataStart = out.position();
+            int dataFrames = gatherData(out, data);
+            int dataBytes = out.position() - dataStart;
+            byte[] left = data.relaxedPeek();
+            boolean leftBehind = left != null && left.length > out.remaining();
+            out.flip();
+            int batchBytes = out.remaining();
+            if (batchBytes > 0) {
+                try {
+                    channel.write(out);
+                } catch (IOException e) {
+                    // kept as unwritten: the resumed writer meets the failure and ends the connection
+                }
+                if (out.hasRemaining()) {
+                    carry = ByteBuffer.allocate(out.remaining()).put(out).flip();
+                }
+            }
+            dequeued(dataFrames, dataBytes);
+            metrics.framesOut.add(controlFrames);
+            metrics.bytesOut.add(batchBytes - dataBytes);
+            return carry == null && !leftBehind ? batchBytes : RESUME;
+        } finally {
+            buffers.release(out);
+        }
+    }
+
+    /** Moves the pending Pong and Ping into {@code out}; returns how many. */
+    private int gatherControl(ByteBuffer out) {
+        int frames = 0;
+        byte[] control = (byte[]) PONG.getAndSet(this, null);
+        if (control != null) {
+            out.put(control);
+            frames++;
+        }
+        control = (byte[]) PING.getAndSet(this, null);
+        if (control != null) {
+            out.put(control);
+            frames++;
+        }
+        return frames;
+    }
+
+    /** Moves queued frames into {@code out} for as long as they fit; returns how many. */
+    private static int gatherData(ByteBuffer out, MpscChunkedArrayQueue<byte[]> data) {
+        int frames = 0;
+        byte[] frame;
+        while ((frame = data.relaxedPeek()) != null && frame.length <= out.remaining()) {
+            out.put(frame);
+            data.relaxedPoll();
+            frames++;
+        }
+        return frames;
+    }
+
+    private void dropQueued(MpscChunkedArrayQueue<byte[]> data) {
+        long droppedBytes = 0;
+        int dropped = 0;
+        byte[] f;
+        while ((f = data.relaxedPoll()) != null) {
+            droppedBytes += f.length;
+            dropped++;
+        }
+        QUEUED_BYTES.getAndAdd(this, -droppedBytes);
+        QUEUED_MESSAGES.getAndAdd(this, -dropped);
+    }
+
+    /** Accounts data frames taken off the queue and committed to the stream. */
+    private void dequeued(int frames, long bytes) {
+        if (frames > 0) {
+            QUEUED_BYTES.getAndAdd(this, -bytes);
+            QUEUED_MESSAGES.getAndAdd(this, -frames);
+            metrics.framesOut.add(frames);
+            metrics.bytesOut.add(bytes);
+        }
+    }
+
+    /** The data queue, or an empty stand-in if nothing was ever queued (no queue is created just to find it empty). */
+    private MpscChunkedArrayQueue<byte[]> dataOrNone() {
+        MpscChunkedArrayQueue<byte[]> q = data;
+        return q != null ? q : NO_DATA;
     }
 
     private void writeFully(ByteBuffer buffer) throws IOException {

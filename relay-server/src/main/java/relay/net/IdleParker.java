@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
@@ -20,15 +21,21 @@ import relay.ws.Masking;
 import relay.ws.Opcode;
 
 /**
- * Holds idle connections without a thread. A connection that has neither read nor written for a while
- * ({@code --idle-park-ms}) has its reader thread end and its socket registered here; one platform thread
- * waits on a {@link Selector} for all of them. Inbound data, a frame queued for the peer, or an abort
- * resumes the connection: the socket is deregistered, set back to blocking, and a new reader thread carries
- * on with the same frame decoder state. A parked reader's stack was about half of an idle connection's heap.
+ * Holds connections whose clients are silent, without a thread. A connection that has read nothing for a
+ * while ({@code --idle-park-ms}) has its reader thread end and its socket registered here; one platform
+ * thread waits on a {@link Selector} for all of them. Inbound data or an abort resumes the connection: the
+ * socket is deregistered, set back to blocking, and a new reader thread carries on with the same frame
+ * decoder state. A parked reader's stack was about half of an idle connection's heap.
  *
- * <p>Keep-alive traffic does not resume a connection: the sweeper's Ping is written from here, and the
- * client's Pong (or its own Ping, answered with a Pong) is read and handled here, so that a connection that
- * only keeps alive stays parked. Anything else read here is handed to the resumed reader as it was.
+ * <p>Frames queued for a parked connection are written from here, with one non-blocking write per wake, the
+ * way an event-loop server writes: a listener that is only ever sent to stays parked, and a delivery to it
+ * costs no thread hand-off. A connection whose send buffer fills, or whose queue outgrows one batch (this one
+ * thread falling behind), is resumed so that its own writer thread carries on (see
+ * {@link ConnectionWriter#writeWhileParked}).
+ *
+ * <p>Keep-alive traffic does not resume a connection either: the sweeper's Ping is written like any frame,
+ * and the client's Pong (or its own Ping, answered with a Pong) is read and handled here. Anything else read
+ * here is handed to the resumed reader as it was.
  *
  * <p>Only this thread registers, cancels and switches channels back to blocking, so parks and wakes never
  * race on a channel. A wake may arrive before the park it undoes has been processed (a frame queued in
@@ -48,16 +55,20 @@ public final class IdleParker implements AutoCloseable {
     private final Selector selector;
     private final MpscUnboundedArrayQueue<Connection> parks = new MpscUnboundedArrayQueue<>(256);
     private final MpscUnboundedArrayQueue<Connection> wakes = new MpscUnboundedArrayQueue<>(256);
-    private final MpscUnboundedArrayQueue<Connection> pings = new MpscUnboundedArrayQueue<>(256);
     /** What a parked connection sent: room for a few control frames; more than that resumes it anyway. */
     private final ByteBuffer inbound = ByteBuffer.allocate(ReadBuffer.INITIAL_BYTES);
     private final ByteBuffer pong = ByteBuffer.allocate(2 + 125);
     private final NanoClock clock;
     private final AtomicInteger parked = new AtomicInteger();
     private final LongAdder resumed = new LongAdder();
+    private final LongAdder batchesWritten = new LongAdder();
     private final List<Connection> resuming = new ArrayList<>();
     private final Thread thread;
     private volatile boolean open = true;
+    /** Threads routing a message right now: their wakes of the selector wait until they finish. */
+    private final AtomicInteger holds = new AtomicInteger();
+    /** Set by every wake and park; whoever wakes the selector clears it. */
+    private final AtomicBoolean wakePending = new AtomicBoolean();
 
     /** @param parkAfterMs idle time after which a connection is parked; 0 never parks (and starts no thread) */
     public IdleParker(long parkAfterMs, NanoClock clock) {
@@ -99,6 +110,11 @@ public final class IdleParker implements AutoCloseable {
         return resumed.sum();
     }
 
+    /** Batches written to parked connections so far, each one non-blocking write instead of a resume. */
+    public long batchesWrittenCount() {
+        return batchesWritten.sum();
+    }
+
     /**
      * Called by a reader thread that has switched its channel to non-blocking and is about to end: the
      * connection waits here until it must be resumed.
@@ -106,21 +122,57 @@ public final class IdleParker implements AutoCloseable {
     void park(Connection connection) {
         parked.incrementAndGet();
         parks.offer(connection);
-        selector.wakeup();
+        signal();
     }
 
-    /** Asks for a parked (or parking) connection to be resumed; harmless if it already was. */
+    /**
+     * A parked (or parking) connection has something to write, or was aborted: it is written to from here, or
+     * resumed; harmless if it already was.
+     */
     void wake(Connection connection) {
         if (selector != null) {
             wakes.offer(connection);
-            selector.wakeup();
+            signal();
         }
     }
 
-    /** Sends the idle sweeper's Ping to a connection that is (or was, when asked) parked. */
-    void ping(Connection connection) {
-        pings.offer(connection);
-        selector.wakeup();
+    /**
+     * Called by a reader before it routes a message: the selector wake-ups its sends would cause wait until
+     * {@link #releaseWakeups}, so that a broadcast to many parked connections wakes this thread once, not
+     * once per recipient (on a busy core the woken parker would preempt the sender after each one).
+     */
+    void holdWakeups() {
+        if (selector != null) {
+            holds.incrementAndGet();
+        }
+    }
+
+    /** Ends a {@link #holdWakeups}, waking the selector if anything was queued for it meanwhile. */
+    void releaseWakeups() {
+        if (selector != null) {
+            holds.decrementAndGet();
+            if (wakePending.get()) {
+                wakeSelector();
+            }
+        }
+    }
+
+    /**
+     * Wakes the selector for what was just queued, unless a thread routing a message will when it is done:
+     * the pending flag is set before the holds are read, and a release decrements the holds before it reads
+     * the flag, so at least one of them sees the other.
+     */
+    private void signal() {
+        wakePending.set(true);
+        if (holds.get() == 0) {
+            wakeSelector();
+        }
+    }
+
+    private void wakeSelector() {
+        if (wakePending.getAndSet(false)) {
+            selector.wakeup();
+        }
     }
 
     private void loop() {
@@ -128,7 +180,6 @@ public final class IdleParker implements AutoCloseable {
             while (open) {
                 selector.select();
                 collectParks();
-                sendPings();
                 collectWakes();
                 for (SelectionKey key : selector.selectedKeys()) {
                     Connection c = (Connection) key.attachment();
@@ -149,15 +200,16 @@ public final class IdleParker implements AutoCloseable {
     private void collectParks() {
         Connection c;
         while ((c = parks.relaxedPoll()) != null) {
-            if (c.wakeWhenParked || !c.channel().isOpen()) {
-                c.wakeWhenParked = false;
-                resuming.add(c);
-                continue;
-            }
+            boolean woken = c.wakeWhenParked;
+            c.wakeWhenParked = false;
             try {
                 c.idleKey = c.channel().register(selector, SelectionKey.OP_READ, c);
             } catch (ClosedChannelException | CancelledKeyException e) {
                 resuming.add(c); // closed meanwhile: its reader must still run to release it
+                continue;
+            }
+            if (woken) {
+                writeOrResume(c);
             }
         }
     }
@@ -166,20 +218,20 @@ public final class IdleParker implements AutoCloseable {
         Connection c;
         while ((c = wakes.relaxedPoll()) != null) {
             if (c.idleKey != null) {
-                collect(c);
+                writeOrResume(c);
             } else if (c.writer().isParked()) {
                 c.wakeWhenParked = true; // its park is still on the way
             }
         }
     }
 
-    private void sendPings() {
-        Connection c;
-        while ((c = pings.relaxedPoll()) != null) {
-            byte[] ping = Connection.KEEP_ALIVE_PING;
-            if (c.idleKey == null || writeNow(c, ByteBuffer.wrap(ping)) != ping.length) {
-                c.writer().offerPing(ping); // resumed meanwhile, or its send buffer is full: the writer sends it
-            }
+    /** Writes what is queued for a registered connection, or resumes it when that cannot be done here. */
+    private void writeOrResume(Connection c) {
+        int written = c.writer().writeWhileParked();
+        if (written == ConnectionWriter.RESUME) {
+            collect(c);
+        } else if (written > 0) {
+            batchesWritten.increment();
         }
     }
 

@@ -12,6 +12,12 @@ final class ParkTiming {
      * every timed wait of a virtual thread arms and cancels a timer.
      */
     static final long QUIET_GAP_NS = 1_000_000_000L;
+    /**
+     * The first reads of a new or resumed thread are timed whatever their gaps, so that a client that says a
+     * few things at once and then only listens (logs in to a room) parks after one park time; untimed, its
+     * reader would wait for the next keep-alive first.
+     */
+    static final int TIMED_FIRST_READS = 4;
     /** Failed park attempts (the writer was busy) back off up to 2^4 = 16 times the park time. */
     static final int MAX_BACKOFF_SHIFT = 4;
     /** A resume within this many park times of a timed park counts as soon. */
@@ -24,6 +30,7 @@ final class ParkTiming {
     private long parkedAtNs;
     private boolean parkedOnTimeout;
     private int failedParks;
+    private int reads;
 
     /** @param configuredNs the server's idle-park time; 0 turns parking off */
     ParkTiming(long configuredNs) {
@@ -40,9 +47,16 @@ final class ParkTiming {
         return parkAfterNs;
     }
 
-    /** Whether reads this far apart call for timed reads. */
-    boolean quiet(long gapNs) {
-        return enabled() && gapNs >= Math.min(QUIET_GAP_NS, parkAfterNs);
+    /**
+     * Called after each read, with the gap since the one before: whether the next read should time out after
+     * {@link #readTimeoutNs}, to notice that the client has gone silent.
+     */
+    boolean timeNextRead(long gapNs) {
+        if (!enabled()) {
+            return false;
+        }
+        reads = Math.min(reads + 1, TIMED_FIRST_READS + 1);
+        return reads <= TIMED_FIRST_READS || gapNs >= Math.min(QUIET_GAP_NS, parkAfterNs);
     }
 
     /** The timeout of the next timed read: the park time, doubled for each park the busy writer prevented. */
@@ -72,5 +86,6 @@ final class ParkTiming {
         }
         parkedOnTimeout = false;
         failedParks = 0;
+        reads = 0;
     }
 }

@@ -105,7 +105,7 @@ class ConnectionWriterTest {
     }
 
     @Test
-    void aParkClaimHoldsOffWritersUntilResumedAndAsksForTheResumeOnce() throws Exception {
+    void aParkClaimHoldsOffWritersUntilResumedAndWakesTheParkerOnce() throws Exception {
         try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
              Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
              SocketChannel channel = listener.accept()) {
@@ -125,7 +125,7 @@ class ConnectionWriterTest {
             byte[] second = FrameWriter.encodeText("and another");
             assertTrue(w.offer(first));
             assertTrue(w.offer(second));
-            assertEquals(1, wakes.get(), "one resume request for any number of frames");
+            assertEquals(1, wakes.get(), "one wake for any number of frames");
             assertFalse(w.hasThread(), "no writer while parked");
             assertEquals(0, peer.getInputStream().available());
             w.resumeAfterPark();
@@ -133,6 +133,99 @@ class ConnectionWriterTest {
             assertArrayEquals(second, peer.getInputStream().readNBytes(second.length));
             assertFalse(w.isParked());
             w.stop();
+        }
+    }
+
+    /** A writer parked the way a reader parks it: claimed, its channel non-blocking, no thread. */
+    private static ConnectionWriter parkedWriter(SocketChannel channel, java.util.concurrent.atomic.AtomicInteger wakes)
+            throws Exception {
+        ConnectionWriter w = new ConnectionWriter(channel, 1024, 1 << 24, new WriteBufferPool(1024, 4), new Metrics(),
+                NanoClock.SYSTEM, NOTHING, NOTHING, wakes::incrementAndGet);
+        w.start();
+        assertTrue(w.claimForPark());
+        channel.configureBlocking(false);
+        return w;
+    }
+
+    @Test
+    void whileParkedTheParkerWritesWhatIsQueuedInOneWriteAndTheConnectionStaysParked() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
+             SocketChannel channel = listener.accept()) {
+            peer.setSoTimeout(5_000);
+            java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
+            ConnectionWriter w = parkedWriter(channel, wakes);
+            byte[] first = FrameWriter.encodeText("first");
+            byte[] second = FrameWriter.encodeText("second");
+            byte[] ping = FrameWriter.encode(Opcode.PING, new byte[0]);
+            assertTrue(w.offer(first));
+            assertTrue(w.offer(second));
+            w.offerPing(ping);
+            assertEquals(1, wakes.get());
+            assertEquals(ping.length + first.length + second.length, w.writeWhileParked());
+            assertArrayEquals(ping, peer.getInputStream().readNBytes(ping.length), "control frames first");
+            assertArrayEquals(first, peer.getInputStream().readNBytes(first.length));
+            assertArrayEquals(second, peer.getInputStream().readNBytes(second.length));
+            assertTrue(w.isParked());
+            assertFalse(w.hasThread());
+            assertEquals(0, w.queuedBytes());
+            assertEquals(0, w.writeWhileParked(), "nothing left");
+            assertTrue(w.offer(first));
+            assertEquals(2, wakes.get(), "the parker's write re-arms the wake");
+            w.offerClose(FrameWriter.encodeClose(1000, ""), false);
+            assertEquals(ConnectionWriter.RESUME, w.writeWhileParked(), "a Close is for the writer thread");
+        }
+    }
+
+    @Test
+    void moreThanOneBatchWhileParkedIsLeftInOrderToTheResumedWriter() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
+             SocketChannel channel = listener.accept()) {
+            peer.setSoTimeout(5_000);
+            ConnectionWriter w = parkedWriter(channel, new java.util.concurrent.atomic.AtomicInteger());
+            byte[][] frames = new byte[3][];
+            for (int i = 0; i < frames.length; i++) {
+                frames[i] = FrameWriter.encode(Opcode.BINARY, new byte[600]); // two do not fit a 1 KiB batch
+                frames[i][10] = (byte) i;
+                assertTrue(w.offer(frames[i]));
+            }
+            assertEquals(ConnectionWriter.RESUME, w.writeWhileParked());
+            channel.configureBlocking(true);
+            w.resumeAfterPark();
+            for (byte[] frame : frames) {
+                assertArrayEquals(frame, peer.getInputStream().readNBytes(frame.length));
+            }
+            w.stop();
+        }
+    }
+
+    @Test
+    void aParkedWriteTheSendBufferTakesInPartIsFinishedByTheResumedWriter() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             Socket peer = new Socket()) {
+            peer.setReceiveBufferSize(4096);
+            peer.connect(listener.getLocalAddress());
+            peer.setSoTimeout(5_000);
+            try (SocketChannel channel = listener.accept()) {
+                ConnectionWriter w = parkedWriter(channel, new java.util.concurrent.atomic.AtomicInteger());
+                java.util.List<byte[]> sent = new java.util.ArrayList<>();
+                int written;
+                do { // the peer reads nothing until the parker cannot write a whole batch
+                    assertTrue(sent.size() < 100_000, "the socket buffers never filled");
+                    byte[] frame = FrameWriter.encode(Opcode.BINARY, new byte[700]);
+                    java.nio.ByteBuffer.wrap(frame, 2 + 2, 4).putInt(sent.size()); // 700 > 125: 2 length bytes
+                    sent.add(frame);
+                    assertTrue(w.offer(frame));
+                    written = w.writeWhileParked();
+                } while (written != ConnectionWriter.RESUME);
+                channel.configureBlocking(true);
+                w.resumeAfterPark();
+                for (byte[] frame : sent) {
+                    assertArrayEquals(frame, peer.getInputStream().readNBytes(frame.length));
+                }
+                w.stop();
+            }
         }
     }
 

@@ -64,17 +64,71 @@ class IdleParkIT {
     }
 
     @Test
-    void aParkedConnectionResumesForWhatIsSentToIt() throws Exception {
+    void aParkedConnectionIsWrittenToWithoutResuming() throws Exception {
         try (TestServer server = start(PARK_MS, 20_000, 20_000);
              TestClient listener = TestClient.connect(server.uri("/ws/relay/red/"));
              TestClient speaker = TestClient.connect(server.uri("/ws/relay/red/"))) {
             awaitParked(server, 2);
+            long resumedBefore = metric(server, "relay_connections_resumed_total");
             speaker.send("to everyone");
             assertEquals("to everyone", listener.nextText());
             assertEquals("to everyone", speaker.nextText());
+            assertEquals(resumedBefore + 1, metric(server, "relay_connections_resumed_total"),
+                    "only the speaker needed its reader back");
+            assertTrue(metric(server, "relay_parked_writes_total") >= 1);
             awaitParked(server, 2);
             speaker.send("once more");
             assertEquals("once more", listener.nextText());
+        }
+    }
+
+    @Test
+    void aListenerParksWhileItIsStillSentTo() throws Exception {
+        try (TestServer server = start(PARK_MS, 20_000, 20_000);
+             TestClient listener = TestClient.connect(server.uri("/ws/relay/blue/"));
+             TestClient speaker = TestClient.connect(server.uri("/ws/relay/blue/"))) {
+            listener.send("hello"); // it speaks once (a login), then only listens
+            assertEquals("hello", listener.nextText());
+            assertEquals("hello", speaker.nextText());
+            int messages = 40;
+            for (int i = 0; i < messages; i++) {
+                speaker.send("tick " + i); // every 50 ms: its writer is never idle for a park time
+                assertEquals("tick " + i, speaker.nextText());
+                Thread.sleep(50);
+            }
+            for (int i = 0; i < messages; i++) {
+                assertEquals("tick " + i, listener.nextText());
+            }
+            assertTrue(metric(server, "relay_connections_parked") >= 1, "the listener is parked");
+            assertTrue(metric(server, "relay_parked_writes_total") >= messages / 2,
+                    "the ticks after its park time were written by the parker");
+        }
+    }
+
+    @Test
+    void aParkedListenerThatStopsReadingGetsItsWholeStreamOnceItReads() throws Exception {
+        try (TestServer server = start(PARK_MS, 20_000, 20_000);
+             RawClient listener = RawClient.upgraded(server.port(), "/ws/relay/green/", 4096).timeout(10_000);
+             TestClient speaker = TestClient.connect(server.uri("/ws/relay/green/"))) {
+            awaitParked(server, 2);
+            long resumedBefore = metric(server, "relay_connections_resumed_total");
+            String padding = "x".repeat(16 * 1024);
+            int sent = 0;
+            // The listener reads nothing: its socket buffers fill, the parker's write goes out in part, and the
+            // connection resumes (the speaker resumes once too) with the rest of that batch carried over.
+            while (metric(server, "relay_connections_resumed_total") < resumedBefore + 2) {
+                assertTrue(sent < 2_000, "the listener's buffers never filled");
+                for (int i = 0; i < 10; i++, sent++) {
+                    speaker.send(sent + " " + padding);
+                    speaker.nextText();
+                }
+            }
+            assertTrue(metric(server, "relay_parked_writes_total") >= 2, "the first messages were written by the parker");
+            for (int i = 0; i < sent; i++) {
+                RawClient.Frame frame = listener.readFrame();
+                assertEquals(0x1, frame.opcode());
+                assertEquals(i + " " + padding, frame.text(), "message " + i + " of " + sent);
+            }
         }
     }
 

@@ -13,20 +13,39 @@ class ParkTimingTest {
     private static final long SECOND = 1_000_000_000L;
 
     @Test
-    void offMeansNeverQuietAndNeverParking() {
+    void offMeansNoTimedReadsAndNeverParking() {
         ParkTiming off = new ParkTiming(0);
         assertFalse(off.enabled());
-        assertFalse(off.quiet(3600 * SECOND));
+        assertFalse(off.timeNextRead(3600 * SECOND));
     }
 
     @Test
-    void readsASecondApartOrAParkTimeApartAreQuiet() {
-        ParkTiming fiveSeconds = new ParkTiming(5 * SECOND);
-        assertFalse(fiveSeconds.quiet(SECOND - 1));
-        assertTrue(fiveSeconds.quiet(SECOND));
-        ParkTiming short100ms = new ParkTiming(SECOND / 10);
-        assertFalse(short100ms.quiet(SECOND / 10 - 1));
-        assertTrue(short100ms.quiet(SECOND / 10), "reads further apart than a short park time may park");
+    void theFirstReadsAreTimedWhateverTheirGaps() {
+        ParkTiming timing = new ParkTiming(5 * SECOND);
+        for (int i = 0; i < ParkTiming.TIMED_FIRST_READS; i++) {
+            assertTrue(timing.timeNextRead(0), "read " + i + " after the start");
+        }
+        assertFalse(timing.timeNextRead(0), "then only quiet gaps call for timed reads");
+        timing.parked(0, false);
+        timing.resumed(SECOND);
+        assertTrue(timing.timeNextRead(0), "a resume starts over");
+    }
+
+    @Test
+    void readsASecondApartOrAParkTimeApartAreTimed() {
+        ParkTiming fiveSeconds = pastTheFirstReads(new ParkTiming(5 * SECOND));
+        assertFalse(fiveSeconds.timeNextRead(SECOND - 1));
+        assertTrue(fiveSeconds.timeNextRead(SECOND));
+        ParkTiming short100ms = pastTheFirstReads(new ParkTiming(SECOND / 10));
+        assertFalse(short100ms.timeNextRead(SECOND / 10 - 1));
+        assertTrue(short100ms.timeNextRead(SECOND / 10), "reads further apart than a short park time may park");
+    }
+
+    private static ParkTiming pastTheFirstReads(ParkTiming timing) {
+        for (int i = 0; i < ParkTiming.TIMED_FIRST_READS; i++) {
+            timing.timeNextRead(0);
+        }
+        return timing;
     }
 
     @Test
