@@ -26,6 +26,11 @@ final class ConnectionWriter implements Runnable {
     private static final int PARKED = 2;
     /** {@link #writeWhileParked}: the connection must be resumed for its writer thread to carry on. */
     static final int RESUME = -1;
+    /**
+     * More data frames than this waiting for one parked write means the parker's one thread is falling
+     * behind (at light load it finds one): the connection gets its own writer thread, which batches.
+     */
+    static final int MAX_PARKED_BATCH_FRAMES = 4;
     private static final VarHandle WAKE;
     private static final VarHandle RUNNING;
     private static final VarHandle DATA;
@@ -338,6 +343,8 @@ final class ConnectionWriter implements Runnable {
                 data.relaxedPoll(); // larger than a batch: written from its own array
                 writeFully(ByteBuffer.wrap(head));
                 dequeued(1, head.length);
+                metrics.framesOut.increment();
+                metrics.bytesOut.add(head.length);
                 return false;
             }
             int dataStart = out.position();
@@ -352,8 +359,8 @@ final class ConnectionWriter implements Runnable {
             int batchBytes = out.remaining();
             writeFully(out);
             dequeued(dataFrames, dataBytes);
-            metrics.framesOut.add(controlFrames);
-            metrics.bytesOut.add(batchBytes - dataBytes);
+            metrics.framesOut.add(controlFrames + dataFrames);
+            metrics.bytesOut.add(batchBytes);
             return closing;
         } finally {
             buffers.release(out);
@@ -364,9 +371,9 @@ final class ConnectionWriter implements Runnable {
      * Called by the {@link IdleParker}, which owns the channel while the connection is parked: writes what is
      * pending with one non-blocking write, so that a connection that is only sent to stays parked and needs no
      * thread. Returns the bytes written (0 when nothing was pending), or {@link #RESUME} when the connection
-     * must be resumed instead: a Close is pending, more is queued than one batch holds (the parker's one
-     * thread is falling behind), or the send buffer took only part of the batch, whose rest the resumed
-     * writer then sends first.
+     * must be resumed instead: a Close is pending, more than {@link #MAX_PARKED_BATCH_FRAMES} frames or more
+     * than one batch buffer were queued (the parker's one thread is falling behind), or the send buffer took
+     * only part of the batch, whose rest the resumed writer then sends first.
      */
     int writeWhileParked() {
         WAKE.setVolatile(this, 0); // producers from here on wake the parker again
@@ -395,9 +402,10 @@ final class ConnectionWriter implements Runnable {
                 }
             }
             dequeued(dataFrames, dataBytes);
-            metrics.framesOut.add(controlFrames);
-            metrics.bytesOut.add(batchBytes - dataBytes);
-            return carry == null && !leftBehind ? batchBytes : RESUME;
+            metrics.framesOut.add(controlFrames + dataFrames);
+            metrics.bytesOut.add(batchBytes);
+            boolean behind = leftBehind || dataFrames > MAX_PARKED_BATCH_FRAMES;
+            return carry == null && !behind ? batchBytes : RESUME;
         } finally {
             buffers.release(out);
         }
@@ -443,13 +451,11 @@ final class ConnectionWriter implements Runnable {
         QUEUED_MESSAGES.getAndAdd(this, -dropped);
     }
 
-    /** Accounts data frames taken off the queue and committed to the stream. */
+    /** Frees the queue bounds of data frames taken off the queue and committed to the stream. */
     private void dequeued(int frames, long bytes) {
         if (frames > 0) {
             QUEUED_BYTES.getAndAdd(this, -bytes);
             QUEUED_MESSAGES.getAndAdd(this, -frames);
-            metrics.framesOut.add(frames);
-            metrics.bytesOut.add(bytes);
         }
     }
 

@@ -201,6 +201,28 @@ class ConnectionWriterTest {
     }
 
     @Test
+    void aParkedWriteOfMoreFramesThanAParkedBatchAsksForTheWriterThread() throws Exception {
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
+             SocketChannel channel = listener.accept()) {
+            peer.setSoTimeout(5_000);
+            ConnectionWriter w = parkedWriter(channel, new java.util.concurrent.atomic.AtomicInteger());
+            byte[] frame = FrameWriter.encodeText("many");
+            for (int i = 0; i < ConnectionWriter.MAX_PARKED_BATCH_FRAMES; i++) {
+                assertTrue(w.offer(frame));
+            }
+            assertEquals(ConnectionWriter.MAX_PARKED_BATCH_FRAMES * frame.length, w.writeWhileParked());
+            for (int i = 0; i <= ConnectionWriter.MAX_PARKED_BATCH_FRAMES; i++) {
+                assertTrue(w.offer(frame));
+            }
+            assertEquals(ConnectionWriter.RESUME, w.writeWhileParked(), "the parker is falling behind");
+            int all = (2 * ConnectionWriter.MAX_PARKED_BATCH_FRAMES + 1) * frame.length;
+            assertEquals(all, peer.getInputStream().readNBytes(all).length, "what it gathered is still written");
+            assertEquals(0, w.queuedBytes());
+        }
+    }
+
+    @Test
     void aParkedWriteTheSendBufferTakesInPartIsFinishedByTheResumedWriter() throws Exception {
         try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
              Socket peer = new Socket()) {
