@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jctools.queues.MpscUnboundedArrayQueue;
+import relay.ws.FrameWriter;
 import relay.ws.Masking;
 import relay.ws.Opcode;
 
@@ -57,7 +58,6 @@ public final class IdleParker implements AutoCloseable {
     private final MpscUnboundedArrayQueue<Connection> wakes = new MpscUnboundedArrayQueue<>(256);
     /** What a parked connection sent: room for a few control frames; more than that resumes it anyway. */
     private final ByteBuffer inbound = ByteBuffer.allocate(ReadBuffer.INITIAL_BYTES);
-    private final ByteBuffer pong = ByteBuffer.allocate(2 + 125);
     private final NanoClock clock;
     private final AtomicInteger parked = new AtomicInteger();
     private final LongAdder resumed = new LongAdder();
@@ -236,9 +236,9 @@ public final class IdleParker implements AutoCloseable {
     }
 
     /**
-     * Reads what a parked connection sent. Pongs and Pings (answered here) keep it parked and count as
-     * liveness, like any read; anything else, or a Pong that cannot be written at once, returns false with
-     * the unhandled bytes kept for the resumed reader.
+     * Reads what a parked connection sent. Pongs and Pings (answered with a queued Pong, which this thread
+     * then writes like any frame) keep it parked and count as liveness, like any read; anything else returns
+     * false with the unhandled bytes kept for the resumed reader.
      */
     private boolean answerKeepAlive(Connection c) {
         long now = clock.nanoTime();
@@ -262,9 +262,12 @@ public final class IdleParker implements AutoCloseable {
         int at = 0;
         while (at < n) {
             int length = keepAliveFrameLength(bytes, at, n);
-            if (length < 0 || ((bytes[at] & 0x0F) == Opcode.PING && !answerPing(c, bytes, at))) {
+            if (length < 0) {
                 c.resumeBytes = Arrays.copyOfRange(bytes, at, n);
                 return false;
+            }
+            if ((bytes[at] & 0x0F) == Opcode.PING) {
+                answerPing(c, bytes, at);
             }
             at += length;
         }
@@ -288,28 +291,17 @@ public final class IdleParker implements AutoCloseable {
         return length <= MAX_CONTROL_FRAME && end - at >= length ? length : -1;
     }
 
-    /** 5.5.2: answers a client's Ping with its payload; false if the Pong cannot be written right now. */
-    private boolean answerPing(Connection c, byte[] ping, int at) {
+    /**
+     * 5.5.2: answers a client's Ping with its payload. The Pong is queued like the reader's would be; its wake
+     * brings it back to this thread, which writes it (or resumes the connection if it cannot).
+     */
+    private static void answerPing(Connection c, byte[] ping, int at) {
         int length = ping[at + 1] & 0x7F;
         int maskKey = ((ping[at + 2] & 0xFF) << 24) | ((ping[at + 3] & 0xFF) << 16) | ((ping[at + 4] & 0xFF) << 8)
                 | (ping[at + 5] & 0xFF);
-        // unmasked in the Pong, not in place: a Ping that cannot be answered here goes to the reader as it came
-        pong.clear().put((byte) (0x80 | Opcode.PONG)).put((byte) length).put(ping, at + 6, length);
-        Masking.apply(pong.array(), 2, length, maskKey, 0);
-        int written = writeNow(c, pong.flip());
-        if (written > 0 && written < pong.limit()) {
-            c.abort(); // a part of a frame is on the wire and the send buffer is full: the stream cannot go on
-        }
-        return written == pong.limit();
-    }
-
-    /** One non-blocking write; a failure counts as nothing written (the resumed writer meets it again). */
-    private static int writeNow(Connection c, ByteBuffer frame) {
-        try {
-            return c.channel().write(frame);
-        } catch (IOException e) {
-            return 0;
-        }
+        byte[] payload = Arrays.copyOfRange(ping, at + 6, at + 6 + length);
+        Masking.apply(payload, 0, length, maskKey, 0);
+        c.writer().offerPong(FrameWriter.encode(Opcode.PONG, payload, 0, length));
     }
 
     /** Cancels a registered connection's key and queues it for resumption. */
