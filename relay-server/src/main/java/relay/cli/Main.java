@@ -70,7 +70,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--read-buffer-bytes", description = "Largest socket read per connection; buffers start at 512 bytes and grow to it under bulk traffic (default: ${DEFAULT-VALUE}).")
     int readBufferBytes = Limits.DEFAULT_READ_BUFFER_BYTES;
 
-    @Option(names = "--idle-park-ms", description = "A connection silent both ways this long gives up its thread until it is needed again, halving its memory; 0 turns parking off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--idle-park-ms", description = "A connection whose client sends nothing for this long gives up its threads until the client speaks (the idle parker writes what is sent to it meanwhile), halving its memory; 0 turns parking off (default: ${DEFAULT-VALUE}).")
     long idleParkMs = Limits.DEFAULT_IDLE_PARK_MS;
 
     @Option(names = "--max-connections", description = "Open sockets in all; more get 503 (default: ${DEFAULT-VALUE}).")

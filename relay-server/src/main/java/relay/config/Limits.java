@@ -38,8 +38,9 @@ public record Limits(
      */
     public static final int DEFAULT_READ_BUFFER_BYTES = 64 * 1024;
     /**
-     * A connection silent both ways this long gives up its reader thread and waits in the idle parker
-     * (relay.net.IdleParker): about half an idle connection's memory. 5 s: well past the gaps of chatty
+     * A connection whose client has sent nothing for this long gives up its threads and waits in the idle
+     * parker (relay.net.IdleParker), which also writes what is sent to it: about half an idle connection's
+     * memory, and no thread hand-off per delivery to a listener. 5 s: well past the gaps of chatty
      * clients, well short of the 20 s ping interval. 0 keeps every connection on its thread.
      */
     public static final long DEFAULT_IDLE_PARK_MS = 5_000;
