@@ -342,9 +342,7 @@ final class ConnectionWriter implements Runnable {
             if (head != null && out.position() == 0 && head.length > out.remaining()) {
                 data.relaxedPoll(); // larger than a batch: written from its own array
                 writeFully(ByteBuffer.wrap(head));
-                dequeued(1, head.length);
-                metrics.framesOut.increment();
-                metrics.bytesOut.add(head.length);
+                committed(0, 1, head.length, head.length);
                 return false;
             }
             int dataStart = out.position();
@@ -358,9 +356,7 @@ final class ConnectionWriter implements Runnable {
             out.flip();
             int batchBytes = out.remaining();
             writeFully(out);
-            dequeued(dataFrames, dataBytes);
-            metrics.framesOut.add(controlFrames + dataFrames);
-            metrics.bytesOut.add(batchBytes);
+            committed(controlFrames, dataFrames, dataBytes, batchBytes);
             return closing;
         } finally {
             buffers.release(out);
@@ -401,9 +397,7 @@ final class ConnectionWriter implements Runnable {
                     carry = ByteBuffer.allocate(out.remaining()).put(out).flip();
                 }
             }
-            dequeued(dataFrames, dataBytes);
-            metrics.framesOut.add(controlFrames + dataFrames);
-            metrics.bytesOut.add(batchBytes);
+            committed(controlFrames, dataFrames, dataBytes, batchBytes);
             boolean behind = leftBehind || dataFrames > MAX_PARKED_BATCH_FRAMES;
             return carry == null && !behind ? batchBytes : RESUME;
         } finally {
@@ -451,12 +445,17 @@ final class ConnectionWriter implements Runnable {
         QUEUED_MESSAGES.getAndAdd(this, -dropped);
     }
 
-    /** Frees the queue bounds of data frames taken off the queue and committed to the stream. */
-    private void dequeued(int frames, long bytes) {
-        if (frames > 0) {
-            QUEUED_BYTES.getAndAdd(this, -bytes);
-            QUEUED_MESSAGES.getAndAdd(this, -frames);
+    /**
+     * Accounts a batch committed to the stream (written, or carried over for the next writer): frees the
+     * queue bounds its data frames held and counts its frames and bytes.
+     */
+    private void committed(int controlFrames, int dataFrames, long dataBytes, long batchBytes) {
+        if (dataFrames > 0) {
+            QUEUED_BYTES.getAndAdd(this, -dataBytes);
+            QUEUED_MESSAGES.getAndAdd(this, -dataFrames);
         }
+        metrics.framesOut.add(controlFrames + dataFrames);
+        metrics.bytesOut.add(batchBytes);
     }
 
     /** The data queue, or an empty stand-in if nothing was ever queued (no queue is created just to find it empty). */

@@ -30,8 +30,8 @@ import relay.ws.Opcode;
  *
  * <p>Frames queued for a parked connection are written from here, with one non-blocking write per wake, the
  * way an event-loop server writes: a listener that is only ever sent to stays parked, and a delivery to it
- * costs no thread hand-off. A connection whose send buffer fills, or whose queue outgrows one batch (this one
- * thread falling behind), is resumed so that its own writer thread carries on (see
+ * costs no thread hand-off. A connection whose send buffer fills, or that has more than a few frames waiting
+ * (this one thread falling behind), is resumed so that its own writer thread carries on (see
  * {@link ConnectionWriter#writeWhileParked}).
  *
  * <p>Keep-alive traffic does not resume a connection either: the sweeper's Ping is written like any frame,
