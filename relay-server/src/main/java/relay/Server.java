@@ -145,6 +145,11 @@ public final class Server implements AutoCloseable {
         return connections;
     }
 
+    /** The idle parker holding this server's silent connections; for tests and operations. */
+    public IdleParker parker() {
+        return context.parker();
+    }
+
     /**
      * Stops accepting, closes every connection with 1001 and waits up to the shutdown timeout for their
      * closing handshakes; whatever is still open then is dropped.

@@ -38,6 +38,15 @@ public final class RedisCommands implements AutoCloseable {
         this.bus = bus;
         this.counters = counters;
         this.permits = new Semaphore(connections);
+        // Connections opened before an outage point at a Redis that may have restarted: the first command
+        // after the link returns would fail on one. They go as soon as the bus is up again.
+        bus.onLinkUp(this::dropIdle);
+    }
+
+    private void dropIdle() {
+        List<Jedis> stale = new ArrayList<>();
+        idle.drainTo(stale);
+        stale.forEach(RedisLink::closeQuietly);
     }
 
     /**
@@ -69,8 +78,6 @@ public final class RedisCommands implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        List<Jedis> all = new ArrayList<>();
-        idle.drainTo(all);
-        all.forEach(RedisLink::closeQuietly);
+        dropIdle();
     }
 }

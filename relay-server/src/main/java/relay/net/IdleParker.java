@@ -51,6 +51,12 @@ public final class IdleParker implements AutoCloseable {
      * and is resumed so that its own reader thread, not the one parker thread, bears it.
      */
     static final long MIN_KEEP_ALIVE_GAP_NS = 1_000_000_000L;
+    /**
+     * The selector never sleeps longer than this: a wake deferred by {@link #holdWakeups} is served by the
+     * holder's release, except when the holder blocks while routing (a cluster registration or studio update
+     * waits for a Redis round trip), and then by this.
+     */
+    static final long WAKE_BACKSTOP_MS = 10;
 
     private final long parkAfterNs;
     private final Selector selector;
@@ -139,7 +145,8 @@ public final class IdleParker implements AutoCloseable {
     /**
      * Called by a reader before it routes a message: the selector wake-ups its sends would cause wait until
      * {@link #releaseWakeups}, so that a broadcast to many parked connections wakes this thread once, not
-     * once per recipient (on a busy core the woken parker would preempt the sender after each one).
+     * once per recipient (on a busy core the woken parker would preempt the sender after each one). Other
+     * threads' wakes wait too, for the next release or at most {@link #WAKE_BACKSTOP_MS}.
      */
     void holdWakeups() {
         if (selector != null) {
@@ -178,7 +185,7 @@ public final class IdleParker implements AutoCloseable {
     private void loop() {
         try {
             while (open) {
-                selector.select();
+                selector.select(WAKE_BACKSTOP_MS);
                 collectParks();
                 collectWakes();
                 for (SelectionKey key : selector.selectedKeys()) {

@@ -177,6 +177,23 @@ class IdleParkIT {
     }
 
     @Test
+    void aFrameFromAnotherThreadIsWrittenWhileAReaderRoutingAMessageIsBlocked() throws Exception {
+        try (TestServer server = start(PARK_MS, 500, 5_000);
+             RawClient client = RawClient.upgraded(server.port(), "/echo").timeout(5_000)) {
+            awaitParked(server, 1);
+            IdleParker parker = server.server().parker();
+            parker.holdWakeups(); // as a reader whose routing waits for a Redis round trip that does not come
+            try {
+                // the sweeper's Ping comes from the timer thread, whose wake waits for no release
+                assertEquals(0x9, client.readFrame().opcode());
+            } finally {
+                parker.releaseWakeups();
+            }
+            assertEquals(1, metric(server, "relay_connections_parked"), "written by the parker, still parked");
+        }
+    }
+
+    @Test
     void aClientThatPingsOftenIsResumedRatherThanAnsweredByTheParker() throws Exception {
         try (TestServer server = start(PARK_MS, 20_000, 20_000);
              RawClient client = RawClient.upgraded(server.port(), "/echo").timeout(5_000)) {
