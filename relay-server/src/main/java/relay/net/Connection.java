@@ -73,7 +73,8 @@ public final class Connection {
         this.remoteAddress = describe(channel);
         this.writer = new ConnectionWriter(channel, context.limits().outboundMaxMessages(),
                 context.limits().outboundMaxBytes(), context.writeBuffers(), context.metrics(), context.clock(),
-                this::abort, this::closeWritten, () -> context.parker().wake(this));
+                this::abort, this::closeWritten, () -> context.parker().wake(this),
+                context.parker()::countParkedWrite);
     }
 
     public long id() {
