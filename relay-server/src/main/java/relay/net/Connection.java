@@ -73,8 +73,7 @@ public final class Connection {
         this.remoteAddress = describe(channel);
         this.writer = new ConnectionWriter(channel, context.limits().outboundMaxMessages(),
                 context.limits().outboundMaxBytes(), context.writeBuffers(), context.metrics(), context.clock(),
-                this::abort, this::closeWritten, () -> context.parker().wake(this),
-                context.parker()::countParkedWrite);
+                this::abort, this::closeWritten, () -> context.parker().wake(this));
     }
 
     public long id() {

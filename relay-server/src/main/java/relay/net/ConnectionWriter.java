@@ -31,18 +31,7 @@ final class ConnectionWriter implements Runnable {
      * behind (at light load it finds one): the connection gets its own writer thread, which batches.
      */
     static final int MAX_PARKED_BATCH_FRAMES = 4;
-    /** {@link #writeParked}: the channel is not open to parked writes (not yet registered, or resuming). */
-    static final int NOT_OPEN = -2;
-    /** {@link #parkedIo}: parked writes are not open; only the parker moves it away from here. */
-    private static final int IO_CLOSED = 0;
-    /** {@link #parkedIo}: registered with the parker, non-blocking, nobody writing. */
-    private static final int IO_IDLE = 1;
-    /** {@link #parkedIo}: a thread is writing a parked batch. */
-    private static final int IO_BUSY = 2;
-    /** {@link #parkedIo}: a parked write asked for the writer thread; nobody writes until the parker resumes. */
-    private static final int IO_RESUME = 3;
     private static final VarHandle WAKE;
-    private static final VarHandle PARKED_IO;
     private static final VarHandle RUNNING;
     private static final VarHandle DATA;
     /** Stands in for a queue never created; only ever read (an empty MPSC queue's consumer side writes nothing). */
@@ -57,7 +46,6 @@ final class ConnectionWriter implements Runnable {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             WAKE = lookup.findVarHandle(ConnectionWriter.class, "wake", int.class);
             RUNNING = lookup.findVarHandle(ConnectionWriter.class, "running", int.class);
-            PARKED_IO = lookup.findVarHandle(ConnectionWriter.class, "parkedIo", int.class);
             DATA = lookup.findVarHandle(ConnectionWriter.class, "data", MpscChunkedArrayQueue.class);
             QUEUED_BYTES = lookup.findVarHandle(ConnectionWriter.class, "queuedBytes", long.class);
             QUEUED_MESSAGES = lookup.findVarHandle(ConnectionWriter.class, "queuedMessages", int.class);
@@ -78,7 +66,6 @@ final class ConnectionWriter implements Runnable {
     private final Runnable onWriteFailure;
     private final Runnable onCloseWritten;
     private final Runnable onWakeWhileParked;
-    private final Runnable onParkedWrite;
 
     private volatile Thread thread;
     /** False until the 101 is written: frames queued before then wait for {@link #start}. */
@@ -87,8 +74,6 @@ final class ConnectionWriter implements Runnable {
     private volatile int wake;
     @SuppressWarnings("unused") // accessed through RUNNING: 1 while a writer thread exists, PARKED while parked
     private volatile int running;
-    @SuppressWarnings("unused") // accessed through PARKED_IO: who may write while the connection is parked
-    private volatile int parkedIo;
     @SuppressWarnings("unused") // accessed through QUEUED_BYTES
     private volatile long queuedBytes;
     @SuppressWarnings("unused") // accessed through QUEUED_MESSAGES
@@ -113,7 +98,7 @@ final class ConnectionWriter implements Runnable {
 
     ConnectionWriter(SocketChannel channel, int maxMessages, long maxQueuedBytes, WriteBufferPool buffers,
                      Metrics metrics, NanoClock clock, Runnable onWriteFailure, Runnable onCloseWritten,
-                     Runnable onWakeWhileParked, Runnable onParkedWrite) {
+                     Runnable onWakeWhileParked) {
         this.channel = channel;
         this.clock = clock;
         // JCTools rounds a queue's capacity up to a power of two (at least 16), so the exact message bound is
@@ -125,7 +110,6 @@ final class ConnectionWriter implements Runnable {
         this.onWriteFailure = onWriteFailure;
         this.onCloseWritten = onCloseWritten;
         this.onWakeWhileParked = onWakeWhileParked;
-        this.onParkedWrite = onParkedWrite;
     }
 
     /**
@@ -265,9 +249,7 @@ final class ConnectionWriter implements Runnable {
                 return;
             }
             if (state == PARKED) {
-                if (writeParked() < 0) {
-                    onWakeWhileParked.run(); // the parker clears the pending flag as it writes (or resumes)
-                }
+                onWakeWhileParked.run(); // the parker clears the pending flag as it writes (or resumes)
                 return;
             }
             if (RUNNING.compareAndSet(this, 0, 1)) {
@@ -382,67 +364,12 @@ final class ConnectionWriter implements Runnable {
     }
 
     /**
-     * Called by the {@link IdleParker} once the parked channel is registered and non-blocking: from now on a
-     * thread that queues a frame writes it itself ({@link #writeParked}).
-     */
-    void openParkedWrites() {
-        PARKED_IO.setVolatile(this, IO_IDLE);
-    }
-
-    /**
-     * Called by the {@link IdleParker} before it resumes the connection: closes parked writes, waiting out one
-     * in progress (a non-blocking write, so the wait is short), so that the channel may block again.
-     */
-    void closeParkedWrites() {
-        for (int spins = 0; ; spins++) {
-            int state = (int) PARKED_IO.getVolatile(this);
-            if (state != IO_BUSY && PARKED_IO.compareAndSet(this, state, IO_CLOSED)) {
-                return;
-            }
-            if (spins < 100) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield(); // the writing thread may have lost its core
-            }
-        }
-    }
-
-    /**
-     * Writes what is queued for a parked connection on the calling thread, the way an event loop writes
-     * inline: the thread that queued a frame (or the parker) sends it with one non-blocking write, and the
-     * connection needs neither its writer thread nor a wake of the parker. One thread writes at a time; a
-     * frame queued meanwhile sets the wake flag, which the writing thread checks after letting go, so it is
-     * never left behind. Returns the bytes written; {@link #RESUME} when the connection must be resumed
-     * (see {@link #writeWhileParked}; nobody writes to it until then); {@link #NOT_OPEN} when the parker has
-     * not registered the channel yet, or is resuming it. Either way the caller hands it to the parker.
-     */
-    int writeParked() {
-        int total = 0;
-        while (PARKED_IO.compareAndSet(this, IO_IDLE, IO_BUSY)) {
-            int written = writeWhileParked();
-            if (written == RESUME) {
-                PARKED_IO.setVolatile(this, IO_RESUME);
-                return RESUME;
-            }
-            PARKED_IO.setVolatile(this, IO_IDLE);
-            if (written > 0) {
-                onParkedWrite.run();
-                total += written;
-            }
-            if ((int) WAKE.getVolatile(this) == 0) {
-                return total; // a frame queued while this thread wrote left the flag set: go round again
-            }
-        }
-        int state = (int) PARKED_IO.getVolatile(this);
-        return state == IO_RESUME ? RESUME : state == IO_CLOSED ? NOT_OPEN : total; // busy: its writer goes round
-    }
-
-    /**
-     * Writes what is pending for a parked connection with one non-blocking write; the caller holds the parked
-     * write ({@link #writeParked}), or is a test. Returns the bytes written (0 when nothing was pending), or
-     * {@link #RESUME} when the connection must be resumed instead: a Close is pending, more than
-     * {@link #MAX_PARKED_BATCH_FRAMES} frames or more than one batch buffer were queued (writers are falling
-     * behind), or the send buffer took only part of the batch, whose rest the resumed writer then sends first.
+     * Called by the {@link IdleParker}, which owns the channel while the connection is parked: writes what is
+     * pending with one non-blocking write, so that a connection that is only sent to stays parked and needs no
+     * thread. Returns the bytes written (0 when nothing was pending), or {@link #RESUME} when the connection
+     * must be resumed instead: a Close is pending, more than {@link #MAX_PARKED_BATCH_FRAMES} frames or more
+     * than one batch buffer were queued (the parker's one thread is falling behind), or the send buffer took
+     * only part of the batch, whose rest the resumed writer then sends first.
      */
     int writeWhileParked() {
         WAKE.setVolatile(this, 0); // producers from here on wake the parker again

@@ -28,12 +28,11 @@ import relay.ws.Opcode;
  * socket is deregistered, set back to blocking, and a new reader thread carries on with the same frame
  * decoder state. A parked reader's stack was about half of an idle connection's heap.
  *
- * <p>Frames queued for a parked connection are written with one non-blocking write by the thread that queued
- * them, the way an event-loop server writes inline ({@link ConnectionWriter#writeParked}): a listener that is
- * only ever sent to stays parked, and a delivery to it costs neither a thread hand-off nor a wake of this
- * thread. A connection whose send buffer fills, or that has more than a few frames waiting (writers falling
- * behind), is resumed here so that its own writer thread carries on. This thread writes what was queued
- * before the channel was registered, and its own answers to keep-alive.
+ * <p>Frames queued for a parked connection are written from here, with one non-blocking write per wake, the
+ * way an event-loop server writes: a listener that is only ever sent to stays parked, and a delivery to it
+ * costs no thread hand-off. A connection whose send buffer fills, or that has more than a few frames waiting
+ * (this one thread falling behind), is resumed so that its own writer thread carries on (see
+ * {@link ConnectionWriter#writeWhileParked}).
  *
  * <p>Keep-alive traffic does not resume a connection either: the sweeper's Ping is written like any frame,
  * and the client's Pong (or its own Ping, answered with a Pong) is read and handled here. Anything else read
@@ -122,11 +121,6 @@ public final class IdleParker implements AutoCloseable {
         return batchesWritten.sum();
     }
 
-    /** Counts a batch written to a parked connection, by whichever thread wrote it. */
-    void countParkedWrite() {
-        batchesWritten.increment();
-    }
-
     /**
      * Called by a reader thread that has switched its channel to non-blocking and is about to end: the
      * connection waits here until it must be resumed.
@@ -138,8 +132,7 @@ public final class IdleParker implements AutoCloseable {
     }
 
     /**
-     * A parked (or parking) connection has something to write that its producer could not (the channel is not
-     * registered yet, or the write asked for a resume), or was aborted: it is written to from here, or
+     * A parked (or parking) connection has something to write, or was aborted: it is written to from here, or
      * resumed; harmless if it already was.
      */
     void wake(Connection connection) {
@@ -222,7 +215,6 @@ public final class IdleParker implements AutoCloseable {
                 resuming.add(c); // closed meanwhile: its reader must still run to release it
                 continue;
             }
-            c.writer().openParkedWrites();
             if (woken) {
                 writeOrResume(c);
             }
@@ -242,8 +234,11 @@ public final class IdleParker implements AutoCloseable {
 
     /** Writes what is queued for a registered connection, or resumes it when that cannot be done here. */
     private void writeOrResume(Connection c) {
-        if (c.writer().writeParked() == ConnectionWriter.RESUME) {
+        int written = c.writer().writeWhileParked();
+        if (written == ConnectionWriter.RESUME) {
             collect(c);
+        } else if (written > 0) {
+            batchesWritten.increment();
         }
     }
 
@@ -304,8 +299,8 @@ public final class IdleParker implements AutoCloseable {
     }
 
     /**
-     * 5.5.2: answers a client's Ping with its payload. The Pong is queued like the reader's would be, and this
-     * thread, having queued it, writes it (or has the connection resumed if it cannot).
+     * 5.5.2: answers a client's Ping with its payload. The Pong is queued like the reader's would be; its wake
+     * brings it back to this thread, which writes it (or resumes the connection if it cannot).
      */
     private static void answerPing(Connection c, byte[] ping, int at) {
         int length = ping[at + 1] & 0x7F;
@@ -316,11 +311,10 @@ public final class IdleParker implements AutoCloseable {
         c.writer().offerPong(FrameWriter.encode(Opcode.PONG, payload, 0, length));
     }
 
-    /** Closes a registered connection's parked writes, cancels its key and queues it for resumption. */
+    /** Cancels a registered connection's key and queues it for resumption. */
     private void collect(Connection c) {
         SelectionKey key = c.idleKey;
         if (key != null) {
-            c.writer().closeParkedWrites();
             key.cancel();
             c.idleKey = null;
             resuming.add(c);

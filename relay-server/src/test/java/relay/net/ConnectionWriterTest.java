@@ -25,7 +25,7 @@ class ConnectionWriterTest {
     static final Runnable NOTHING = () -> { };
 
     static ConnectionWriter writer(SocketChannel channel, int maxMessages, long maxBytes) {
-        return new ConnectionWriter(channel, maxMessages, maxBytes, new WriteBufferPool(1024, 4), new Metrics(), NanoClock.SYSTEM, NOTHING, NOTHING, NOTHING, NOTHING);
+        return new ConnectionWriter(channel, maxMessages, maxBytes, new WriteBufferPool(1024, 4), new Metrics(), NanoClock.SYSTEM, NOTHING, NOTHING, NOTHING);
     }
 
     @ParameterizedTest(name = "exactly {0} messages are queued, not a power of two more")
@@ -112,7 +112,7 @@ class ConnectionWriterTest {
             peer.setSoTimeout(5_000);
             java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
             ConnectionWriter w = new ConnectionWriter(channel, 16, 1 << 20, new WriteBufferPool(1024, 4), new Metrics(),
-                    NanoClock.SYSTEM, NOTHING, NOTHING, wakes::incrementAndGet, NOTHING);
+                    NanoClock.SYSTEM, NOTHING, NOTHING, wakes::incrementAndGet);
             w.start();
             byte[] hello = FrameWriter.encodeText("hello");
             assertTrue(w.offer(hello));
@@ -140,7 +140,7 @@ class ConnectionWriterTest {
     private static ConnectionWriter parkedWriter(SocketChannel channel, java.util.concurrent.atomic.AtomicInteger wakes)
             throws Exception {
         ConnectionWriter w = new ConnectionWriter(channel, 1024, 1 << 24, new WriteBufferPool(1024, 4), new Metrics(),
-                NanoClock.SYSTEM, NOTHING, NOTHING, wakes::incrementAndGet, NOTHING);
+                NanoClock.SYSTEM, NOTHING, NOTHING, wakes::incrementAndGet);
         w.start();
         assertTrue(w.claimForPark());
         channel.configureBlocking(false);
@@ -293,133 +293,6 @@ class ConnectionWriterTest {
             expected.writeBytes(close);
             assertArrayEquals(expected.toByteArray(), got.toByteArray());
             assertEquals(0, w.queuedBytes());
-        }
-    }
-
-    @Test
-    void withParkedWritesOpenTheThreadThatQueuesAFrameWritesItWithoutWakingTheParker() throws Exception {
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
-             SocketChannel channel = listener.accept()) {
-            peer.setSoTimeout(5_000);
-            java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
-            ConnectionWriter w = parkedWriter(channel, wakes);
-            byte[] early = FrameWriter.encodeText("before the parker registered it");
-            assertTrue(w.offer(early));
-            assertEquals(1, wakes.get(), "not open yet: the parker is woken");
-            w.openParkedWrites();
-            assertEquals(early.length, w.writeParked(), "the parker writes what was queued before");
-            for (int i = 0; i < 10; i++) {
-                byte[] frame = FrameWriter.encodeText("inline " + i);
-                assertTrue(w.offer(frame));
-                assertArrayEquals(frame, i == 0 ? readAfter(peer, early) : peer.getInputStream().readNBytes(frame.length));
-            }
-            assertEquals(1, wakes.get(), "no wake for frames written inline");
-            assertTrue(w.isParked());
-            assertFalse(w.hasThread());
-            assertEquals(0, w.queuedBytes());
-            w.closeParkedWrites();
-            assertTrue(w.offer(FrameWriter.encodeText("resuming")));
-            assertEquals(2, wakes.get(), "closed again: the parker is woken");
-        }
-    }
-
-    private static byte[] readAfter(Socket peer, byte[] first) throws java.io.IOException {
-        assertArrayEquals(first, peer.getInputStream().readNBytes(first.length));
-        return peer.getInputStream().readNBytes(FrameWriter.encodeText("inline 0").length);
-    }
-
-    @Test
-    void aParkedWriteThatAsksForAResumeStopsAllParkedWritesUntilTheWriterThreadCarriesOnInOrder() throws Exception {
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-             Socket peer = new Socket()) {
-            peer.setReceiveBufferSize(4096);
-            peer.connect(listener.getLocalAddress());
-            peer.setSoTimeout(5_000);
-            try (SocketChannel channel = listener.accept()) {
-                java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
-                ConnectionWriter w = parkedWriter(channel, wakes);
-                w.openParkedWrites();
-                java.util.List<byte[]> sent = new java.util.ArrayList<>();
-                while (wakes.get() == 0) { // inline writes until the send buffer takes a batch only in part
-                    assertTrue(sent.size() < 100_000, "the socket buffers never filled");
-                    sent.add(numbered(sent.size()));
-                    assertTrue(w.offer(sent.get(sent.size() - 1)));
-                }
-                for (int i = 0; i < 3; i++) {
-                    sent.add(numbered(sent.size()));
-                    assertTrue(w.offer(sent.get(sent.size() - 1)), "queued, not written: the rest goes first");
-                }
-                assertEquals(ConnectionWriter.RESUME, w.writeParked(), "the parker is told to resume it");
-                w.closeParkedWrites();
-                channel.configureBlocking(true);
-                w.resumeAfterPark();
-                for (byte[] frame : sent) {
-                    assertArrayEquals(frame, peer.getInputStream().readNBytes(frame.length));
-                }
-                w.stop();
-            }
-        }
-    }
-
-    private static byte[] numbered(int n) {
-        byte[] frame = FrameWriter.encode(Opcode.BINARY, new byte[700]);
-        java.nio.ByteBuffer.wrap(frame, 2 + 2, 4).putInt(n); // 700 > 125: 2 length bytes
-        return frame;
-    }
-
-    @Test
-    void producersWritingToAParkedConnectionAtOnceKeepEachOnesOrderAndLoseNothing() throws Exception {
-        int producers = 4;
-        int each = 2_000;
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
-             SocketChannel channel = listener.accept()) {
-            peer.setSoTimeout(10_000);
-            java.util.concurrent.atomic.AtomicBoolean resumed = new java.util.concurrent.atomic.AtomicBoolean();
-            java.util.concurrent.atomic.AtomicReference<ConnectionWriter> ref = new java.util.concurrent.atomic.AtomicReference<>();
-            Runnable parker = () -> { // resumes the connection once, as the parker would, when a write asks for it
-                ConnectionWriter w = ref.get();
-                if (w.writeParked() == ConnectionWriter.RESUME && resumed.compareAndSet(false, true)) {
-                    w.closeParkedWrites();
-                    try {
-                        channel.configureBlocking(true);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                    w.resumeAfterPark();
-                }
-            };
-            ConnectionWriter w = new ConnectionWriter(channel, producers * each, 1 << 24, new WriteBufferPool(1024, 4),
-                    new Metrics(), NanoClock.SYSTEM, NOTHING, NOTHING, parker, NOTHING);
-            ref.set(w);
-            w.start();
-            assertTrue(w.claimForPark());
-            channel.configureBlocking(false);
-            w.openParkedWrites();
-            java.util.List<Thread> threads = new java.util.ArrayList<>();
-            for (int p = 0; p < producers; p++) {
-                int producer = p;
-                threads.add(Thread.ofVirtual().start(() -> {
-                    for (int i = 0; i < each; i++) {
-                        assertTrue(w.offer(FrameWriter.encodeText(producer + ":" + i)));
-                    }
-                }));
-            }
-            int[] next = new int[producers];
-            InputStream in = peer.getInputStream();
-            for (int n = 0; n < producers * each; n++) {
-                int header = in.read();
-                int length = in.read();
-                assertEquals(0x81, header, "frame " + n + " starts where the last ended");
-                String[] text = new String(in.readNBytes(length), java.nio.charset.StandardCharsets.UTF_8).split(":");
-                int producer = Integer.parseInt(text[0]);
-                assertEquals(next[producer]++, Integer.parseInt(text[1]), "producer " + producer + "'s order");
-            }
-            for (Thread t : threads) {
-                t.join();
-            }
-            w.stop();
         }
     }
 }
