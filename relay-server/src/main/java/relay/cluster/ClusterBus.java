@@ -1,6 +1,5 @@
 package relay.cluster;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -399,7 +398,7 @@ public final class ClusterBus implements AutoCloseable {
 
         @Override
         public void onSubscribe(byte[] channel, int subscribedChannels) {
-            confirmed.add(new String(channel, StandardCharsets.UTF_8));
+            confirmed.add(Wtf8.decode(channel));
             if (started) {
                 return;
             }
@@ -425,7 +424,7 @@ public final class ClusterBus implements AutoCloseable {
 
         @Override
         public void onUnsubscribe(byte[] channel, int subscribedChannels) {
-            confirmed.remove(new String(channel, StandardCharsets.UTF_8));
+            confirmed.remove(Wtf8.decode(channel));
         }
 
         @Override

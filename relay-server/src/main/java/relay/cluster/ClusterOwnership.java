@@ -406,7 +406,7 @@ public final class ClusterOwnership implements AutoCloseable {
 
     private static String text(Object redisValue) {
         if (redisValue instanceof byte[] b) {
-            return new String(b, StandardCharsets.UTF_8);
+            return Wtf8.decode(b);
         }
         return String.valueOf(redisValue);
     }

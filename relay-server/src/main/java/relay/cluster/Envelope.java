@@ -1,7 +1,6 @@
 package relay.cluster;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * One message between relay nodes, as published on a Redis channel. The payload is carried verbatim:
@@ -26,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  * +---------------------------------------------------------------+
  * |                     payload length (32 bits)                  | 40
  * +---------------------------------------------------------------+
- * |  key (UTF-8) ...  |  sub (UTF-8) ...  |  payload (verbatim)...| 44
+ * |  key (WTF-8) ...  |  sub (WTF-8) ...  |  payload (verbatim)...| 44
  * +---------------------------------------------------------------+
  * </pre>
  *
@@ -93,15 +92,18 @@ public record Envelope(MessageKind kind, NodeId origin, long sequence, long conn
     }
 
     public String keyString() {
-        return new String(key, StandardCharsets.UTF_8);
+        return Wtf8.decode(key);
     }
 
     public String subString() {
-        return new String(sub, StandardCharsets.UTF_8);
+        return Wtf8.decode(sub);
     }
 
-    /** A name's UTF-8 bytes, for an envelope's key or sub or a Redis key (null: empty). */
+    /**
+     * A name's bytes, for an envelope's key or sub or a Redis key (null: empty): UTF-8, lone surrogates
+     * included ({@link Wtf8}).
+     */
     public static byte[] utf8(String s) {
-        return s == null ? EMPTY : s.getBytes(StandardCharsets.UTF_8);
+        return Wtf8.encode(s);
     }
 }

@@ -13,6 +13,7 @@ import redis.clients.jedis.Response;
 import relay.cluster.Cluster;
 import relay.cluster.Envelope;
 import relay.cluster.MessageKind;
+import relay.cluster.Wtf8;
 import relay.json.Json;
 
 /**
@@ -134,7 +135,7 @@ public final class StudioCluster {
                 Pipeline p = j.pipelined();
                 List<Response<Map<byte[], byte[]>>> responses = new ArrayList<>();
                 for (byte[] id : ids) {
-                    responses.add(p.hgetAll(hashKey(new String(id, StandardCharsets.UTF_8))));
+                    responses.add(p.hgetAll(hashKey(Wtf8.decode(id))));
                 }
                 p.sync();
                 List<Object> maps = new ArrayList<>();
@@ -148,8 +149,8 @@ public final class StudioCluster {
                 Object hash = all.get(i++);
                 if (hash instanceof Map<?, ?> m && !m.isEmpty()) {
                     Map<String, Object> fields = new LinkedHashMap<>();
-                    m.forEach((k, v) -> fields.put(new String((byte[]) k, StandardCharsets.UTF_8), json((byte[]) v)));
-                    tables.getOrCreateLocal(new String(id, StandardCharsets.UTF_8)).replaceIfNewer(fields);
+                    m.forEach((k, v) -> fields.put(Wtf8.decode((byte[]) k), json((byte[]) v)));
+                    tables.getOrCreateLocal(Wtf8.decode(id)).replaceIfNewer(fields);
                 }
             }
         } catch (RuntimeException e) {
@@ -165,7 +166,7 @@ public final class StudioCluster {
         Map<String, Object> fields = new LinkedHashMap<>();
         if (hgetall instanceof List<?> flat) {
             for (int i = 0; i + 1 < flat.size(); i += 2) {
-                fields.put(new String((byte[]) flat.get(i), StandardCharsets.UTF_8), json((byte[]) flat.get(i + 1)));
+                fields.put(Wtf8.decode((byte[]) flat.get(i)), json((byte[]) flat.get(i + 1)));
             }
         }
         return fields;

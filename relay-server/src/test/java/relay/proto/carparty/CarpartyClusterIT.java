@@ -104,6 +104,29 @@ class CarpartyClusterIT {
     }
 
     @Test
+    void aLoneSurrogateInACodeOrClientIdCrossesNodesIntactAndIsNotAQuestionMark() throws Exception {
+        String lone = "\ud800";
+        try (TestCluster cluster = TestCluster.start(REDIS, 2);
+             TestClient surrogate = server(cluster.node(0), lone);
+             TestClient question = server(cluster.node(0), "?")) {
+            await("both codes are owned", () -> cluster.node(1).server().cluster().ownership().owner("carparty", lone) != null
+                    && cluster.node(1).server().cluster().ownership().owner("carparty", "?") != null);
+            try (TestClient phone = client(cluster.node(1), lone, "\udc00x");
+                 TestClient other = client(cluster.node(1), "?", "?x")) {
+                assertEquals(notice("connect", "\udc00x"), surrogate.nextJson(), "the room of the lone surrogate");
+                assertEquals(notice("connect", "?x"), question.nextJson(), "the room of the question mark");
+                phone.sendJson("n", 1);
+                assertEquals(Map.of("n", 1L, "client_id", "\udc00x"), surrogate.nextJson());
+                surrogate.send("{\"receiver_id\":\"\\udc00x\",\"m\":1}");
+                assertEquals("{\"receiver_id\":\"\\udc00x\",\"m\":1}", phone.nextText());
+                question.send("{\"m\":2}");
+                assertEquals("{\"m\":2}", other.nextText());
+                phone.expectNothing(100);
+            }
+        }
+    }
+
+    @Test
     void whenTheServersNodeDiesItsRemoteClientsAreClosedAndAClientsNodeDyingDisconnectsThem() throws Exception {
         try (TestCluster cluster = TestCluster.start(REDIS, 3);
              TestClient server = server(cluster.node(0), "C3")) {
