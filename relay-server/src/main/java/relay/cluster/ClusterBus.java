@@ -71,7 +71,7 @@ public final class ClusterBus implements AutoCloseable {
 
         private Topic(String channelName) {
             this.channelName = channelName;
-            this.channel = Envelope.utf8(channelName);
+            this.channel = Wtf8.encode(channelName);
         }
     }
 
@@ -126,7 +126,7 @@ public final class ClusterBus implements AutoCloseable {
         this.link = link;
         this.counters = counters;
         this.channelPrefix = config.prefix() + ":";
-        this.controlChannel = Envelope.utf8(channelPrefix + "ctl");
+        this.controlChannel = Wtf8.encode(channelPrefix + "ctl");
         this.selfChannel = nodeChannel(self);
         this.queue = new MpscArrayQueue<>(config.publishQueueMessages());
     }
@@ -641,7 +641,7 @@ public final class ClusterBus implements AutoCloseable {
     }
 
     byte[] nodeChannel(NodeId node) {
-        return nodeChannels.computeIfAbsent(node, n -> Envelope.utf8(channelPrefix + "n:" + n));
+        return nodeChannels.computeIfAbsent(node, n -> Wtf8.encode(channelPrefix + "n:" + n));
     }
 
     /** Stops every thread and closes both connections; call {@link #flush} first to send what is queued. */

@@ -148,7 +148,7 @@ public final class ClusterOwnership implements AutoCloseable {
         this.redis = redis;
         this.bus = bus;
         this.keyPrefix = config.prefix() + ":own:";
-        this.tokenCounter = Envelope.utf8(config.prefix() + ":own-token");
+        this.tokenCounter = Wtf8.encode(config.prefix() + ":own-token");
         bus.on(MessageKind.OWNER_CHANGED, this::onOwnerChanged);
         bus.onNodeDown(node -> ownerCache.values().removeIf(o -> o.node().equals(node)));
         bus.onLinkUp(() -> {
@@ -184,9 +184,9 @@ public final class ClusterOwnership implements AutoCloseable {
         Owned held = owned.get(key);
         long atMs = held == null ? System.currentTimeMillis() : held.atMs();
         try {
-            Owner holder = Owner.parse(text(redis.call(j -> j.eval(CLAIM, 2, Envelope.utf8(key), tokenCounter, selfBytes,
-                    leaseBytes, Envelope.utf8(held == null ? "0" : Long.toString(held.token())),
-                    Envelope.utf8(Long.toString(atMs)), KEEP))));
+            Owner holder = Owner.parse(text(redis.call(j -> j.eval(CLAIM, 2, Wtf8.encode(key), tokenCounter, selfBytes,
+                    leaseBytes, Wtf8.encode(held == null ? "0" : Long.toString(held.token())),
+                    Wtf8.encode(Long.toString(atMs)), KEEP))));
             ownerCache.put(key, holder);
             if (!holder.node().equals(self)) {
                 return false;
@@ -209,8 +209,8 @@ public final class ClusterOwnership implements AutoCloseable {
         NodeId previous = cached == null ? null : cached.node();
         long atMs = System.currentTimeMillis();
         try {
-            List<?> result = (List<?>) redis.call(j -> j.eval(TAKE_OVER, 2, Envelope.utf8(key), tokenCounter, selfBytes, leaseBytes,
-                    Envelope.utf8(Long.toString(atMs))));
+            List<?> result = (List<?>) redis.call(j -> j.eval(TAKE_OVER, 2, Wtf8.encode(key), tokenCounter, selfBytes, leaseBytes,
+                    Wtf8.encode(Long.toString(atMs))));
             previous = result.get(0) instanceof byte[] b ? Owner.parse(new String(b, StandardCharsets.US_ASCII)).node() : null;
             Owner now = Owner.parse(text(result.get(1)));
             owned.put(key, new Owned(kind, id, now.token(), atMs, true));
@@ -234,7 +234,7 @@ public final class ClusterOwnership implements AutoCloseable {
         ownerCache.remove(key);
         String value = self + ":" + mine.token();
         try {
-            redis.call(j -> j.eval(RELEASE, 1, Envelope.utf8(key), Envelope.utf8(value)));
+            redis.call(j -> j.eval(RELEASE, 1, Wtf8.encode(key), Wtf8.encode(value)));
         } catch (JedisException e) {
             LOG.fine("Release of " + key + " left to its lease: " + e.getMessage());
         }
@@ -260,7 +260,7 @@ public final class ClusterOwnership implements AutoCloseable {
             return cached.node();
         }
         try {
-            Object value = redis.call(j -> j.get(Envelope.utf8(key)));
+            Object value = redis.call(j -> j.get(Wtf8.encode(key)));
             if (value == null) {
                 return null;
             }
@@ -285,7 +285,7 @@ public final class ClusterOwnership implements AutoCloseable {
 
     /** Payload: {@code NODE:TOKEN} for a new owner, {@code -:TOKEN} for the release of that token's claim. */
     private void announce(String key, String value) {
-        bus.toAll(MessageKind.OWNER_CHANGED, 0, Envelope.utf8(key), null, Envelope.utf8(value));
+        bus.toAll(MessageKind.OWNER_CHANGED, 0, Wtf8.encode(key), null, Wtf8.encode(value));
     }
 
     private void onOwnerChanged(Envelope envelope) {
@@ -353,8 +353,8 @@ public final class ClusterOwnership implements AutoCloseable {
                 List<Response<Object>> responses = new ArrayList<>(entries.size());
                 for (Map.Entry<String, Owned> e : entries) {
                     Owned mine = e.getValue();
-                    responses.add(pipeline.eval(CLAIM, 2, Envelope.utf8(e.getKey()), tokenCounter, selfBytes, leaseBytes,
-                            Envelope.utf8(Long.toString(mine.token())), Envelope.utf8(Long.toString(mine.atMs())),
+                    responses.add(pipeline.eval(CLAIM, 2, Wtf8.encode(e.getKey()), tokenCounter, selfBytes, leaseBytes,
+                            Wtf8.encode(Long.toString(mine.token())), Wtf8.encode(Long.toString(mine.atMs())),
                             mine.rule()));
                 }
                 pipeline.sync();

@@ -98,12 +98,4 @@ public record Envelope(MessageKind kind, NodeId origin, long sequence, long conn
     public String subString() {
         return Wtf8.decode(sub);
     }
-
-    /**
-     * A name's bytes, for an envelope's key or sub or a Redis key (null: empty): UTF-8, lone surrogates
-     * included ({@link Wtf8}).
-     */
-    public static byte[] utf8(String s) {
-        return Wtf8.encode(s);
-    }
 }

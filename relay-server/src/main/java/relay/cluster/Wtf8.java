@@ -1,6 +1,7 @@
 package relay.cluster;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Names (room codes, client ids, group names, table ids) as bytes between nodes and in Redis keys, in WTF-8:
@@ -33,7 +34,7 @@ public final class Wtf8 {
             }
             at = put(out, at, cp);
         }
-        return java.util.Arrays.copyOf(out, at);
+        return Arrays.copyOf(out, at);
     }
 
     /**

@@ -4,6 +4,7 @@ import relay.cluster.Cluster;
 import relay.cluster.ClusterBus;
 import relay.cluster.Envelope;
 import relay.cluster.MessageKind;
+import relay.cluster.Wtf8;
 import relay.net.Connection;
 
 /**
@@ -37,7 +38,7 @@ final class BroadcastCluster {
     void joined(BroadcastGroups.Group group) {
         ClusterBus.Topic topic = bus.join(topic(group.name));
         if (group.cluster == null) {
-            group.cluster = new Names(topic, Envelope.utf8(group.name)); // racing joiners write equal values
+            group.cluster = new Names(topic, Wtf8.encode(group.name)); // racing joiners write equal values
         }
     }
 

@@ -13,6 +13,7 @@ import relay.cluster.ClusterBus;
 import relay.cluster.Envelope;
 import relay.cluster.MessageKind;
 import relay.cluster.NodeId;
+import relay.cluster.Wtf8;
 import relay.net.Connection;
 import relay.ws.CloseCode;
 import relay.route.MemberArrays;
@@ -95,7 +96,7 @@ final class CarpartyCluster {
         if (remote == null) {
             return;
         }
-        byte[] code = room.codeUtf8;
+        byte[] code = room.codeBytes;
         if (toAll) {
             for (NodeId node : remote.nodes) {
                 bus.toNode(node, MessageKind.CARPARTY_TO_ALL, 0, code, null, frame);
@@ -132,7 +133,7 @@ final class CarpartyCluster {
             room.lock.unlock();
         }
         for (NodeId node : nodes) {
-            bus.toNode(node, MessageKind.CARPARTY_SERVER_GONE, 0, room.codeUtf8, null, null);
+            bus.toNode(node, MessageKind.CARPARTY_SERVER_GONE, 0, room.codeBytes, null, null);
         }
     }
 
@@ -149,7 +150,7 @@ final class CarpartyCluster {
                     }
                     String clientId = jsonString(e.sub());
                     remote.set(MemberArrays.with(remote.clients, new RemoteClient(e.origin(), e.connection(),
-                            clientId, e.sub(), Envelope.utf8(clientId))));
+                            clientId, e.sub(), Wtf8.encode(clientId))));
                     room.server.send(CarpartyEndpoint.notice("connect", e.sub()));
                     return;
                 }
@@ -230,7 +231,7 @@ final class CarpartyCluster {
                 }
                 connection.attach(client);
                 proxy.add(client);
-                bus.toNode(owner, MessageKind.CARPARTY_CONNECT, connection.id(), proxy.codeUtf8, clientIdJson, null);
+                bus.toNode(owner, MessageKind.CARPARTY_CONNECT, connection.id(), proxy.codeBytes, clientIdJson, null);
                 return true;
             } finally {
                 proxy.lock.unlock();
@@ -241,7 +242,7 @@ final class CarpartyCluster {
     /** A client's message for its remote server: the frame the server gets, as encoded here. */
     void toServer(CarpartyPeer client, byte[] frame) {
         bus.toNode(client.room.serverNode, MessageKind.CARPARTY_FROM_CLIENT, client.connection.id(),
-                client.room.codeUtf8, null, frame);
+                client.room.codeBytes, null, frame);
     }
 
     /** A client of a remote server left (after all its messages: same reader thread, same ordered stream). */
@@ -259,7 +260,7 @@ final class CarpartyCluster {
             proxy.lock.unlock();
         }
         if (wasThere) {
-            bus.toNode(proxy.serverNode, MessageKind.CARPARTY_DISCONNECT, client.connection.id(), proxy.codeUtf8, null, null);
+            bus.toNode(proxy.serverNode, MessageKind.CARPARTY_DISCONNECT, client.connection.id(), proxy.codeBytes, null, null);
         }
     }
 

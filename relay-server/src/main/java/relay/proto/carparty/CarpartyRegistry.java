@@ -2,8 +2,8 @@ package relay.proto.carparty;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import relay.cluster.Envelope;
 import relay.cluster.NodeId;
+import relay.cluster.Wtf8;
 import relay.net.Connection;
 import relay.route.MemberArrays;
 
@@ -25,8 +25,8 @@ final class CarpartyRegistry {
     /** One game: its server and its clients, in login order. */
     static final class Room {
         final String code;
-        /** The code's UTF-8 bytes, the key of the room's envelopes (clusters), encoded once per room. */
-        final byte[] codeUtf8;
+        /** The code's bytes (WTF-8), the key of the room's envelopes (clusters), encoded once per room. */
+        final byte[] codeBytes;
         /** The game server's connection, or null if it is on another node (a proxy room: docs/cluster.md). */
         final Connection server;
         /** The node of a remote game server (a proxy room), or null for a server on this node. */
@@ -40,7 +40,7 @@ final class CarpartyRegistry {
 
         Room(String code, Connection server) {
             this.code = code;
-            this.codeUtf8 = Envelope.utf8(code);
+            this.codeBytes = Wtf8.encode(code);
             this.server = server;
             this.serverNode = null;
         }
@@ -48,7 +48,7 @@ final class CarpartyRegistry {
         /** The proxy, on a clients' node, of a server on another node. */
         Room(String code, NodeId serverNode) {
             this.code = code;
-            this.codeUtf8 = Envelope.utf8(code);
+            this.codeBytes = Wtf8.encode(code);
             this.server = null;
             this.serverNode = serverNode;
         }

@@ -12,6 +12,7 @@ import relay.cluster.ClusterBus;
 import relay.cluster.Envelope;
 import relay.cluster.MessageKind;
 import relay.cluster.NodeId;
+import relay.cluster.Wtf8;
 import relay.json.Json;
 import relay.net.Connection;
 
@@ -78,7 +79,7 @@ final class SignalingCluster {
         this.cluster = cluster;
         this.bus = cluster.bus();
         this.endpoint = endpoint;
-        this.selfBytes = Envelope.utf8(cluster.self().toString());
+        this.selfBytes = Wtf8.encode(cluster.self().toString());
         bus.on(MessageKind.SIGNALING_JOINED, this::onJoined);
         bus.on(MessageKind.SIGNALING_LEFT, this::onLeft);
         bus.on(MessageKind.SIGNALING_TO_TARGET, this::onToTarget);
@@ -88,7 +89,7 @@ final class SignalingCluster {
         bus.onNodeUp(this::requestMembers);
         bus.onLinkUp(() -> Thread.ofVirtual().name("relay-signaling-rejoin").start(this::rejoinAll));
         cluster.ownership().onLost(KIND, (id, owner) -> {
-            endpoint.replacedElsewhere(parse(Envelope.utf8(id)));
+            endpoint.replacedElsewhere(parse(Wtf8.encode(id)));
             if (owner != null) {
                 requestMembers(owner); // the room mates here learn of the newer connection (after its peer_left)
             }
@@ -105,7 +106,7 @@ final class SignalingCluster {
         bus.join(topic(roomId));
         Map<Object, NodeId> members = new LinkedHashMap<>();
         try {
-            Object all = cluster.redis().call(j -> j.eval(JOIN, 1, roomKey(roomId), Envelope.utf8(idJson), selfBytes));
+            Object all = cluster.redis().call(j -> j.eval(JOIN, 1, roomKey(roomId), Wtf8.encode(idJson), selfBytes));
             List<?> flat = (List<?>) all;
             List<byte[]> stale = new ArrayList<>();
             for (int i = 0; i + 1 < flat.size(); i += 2) {
@@ -151,7 +152,7 @@ final class SignalingCluster {
     /** Under the endpoint's lock: a local peer left its room ({@code roomEmpty}: no local member is left). */
     void left(Object clientId, Object roomId, boolean roomEmpty) {
         String idJson = Json.writeString(clientId);
-        bus.toTopic(bus.topic(topic(roomId)), MessageKind.SIGNALING_LEFT, 0, Json.write(roomId), Envelope.utf8(idJson),
+        bus.toTopic(bus.topic(topic(roomId)), MessageKind.SIGNALING_LEFT, 0, Json.write(roomId), Wtf8.encode(idJson),
                 SignalingEndpoint.encodeLeft(clientId));
         bus.leave(topic(roomId)); // one leave per register's join: the node holds the topic while any member does
         if (roomEmpty) {
@@ -166,7 +167,7 @@ final class SignalingCluster {
             });
             try {
                 if (!held[0]) {
-                    cluster.redis().call(j -> j.eval(LEAVE, 1, roomKey(roomId), Envelope.utf8(idJson), selfBytes));
+                    cluster.redis().call(j -> j.eval(LEAVE, 1, roomKey(roomId), Wtf8.encode(idJson), selfBytes));
                 }
             } catch (RuntimeException e) {
                 // Redis unreachable: registrations skip members of nodes that are gone
@@ -256,7 +257,7 @@ final class SignalingCluster {
                 redis.clients.jedis.Pipeline pipeline = j.pipelined();
                 for (Object m : members) {
                     Map<?, ?> member = (Map<?, ?>) m;
-                    pipeline.hset(roomKey(member.get("room_id")), Envelope.utf8(Json.writeString(member.get("client_id"))),
+                    pipeline.hset(roomKey(member.get("room_id")), Wtf8.encode(Json.writeString(member.get("client_id"))),
                             selfBytes);
                 }
                 pipeline.sync();
@@ -340,7 +341,7 @@ final class SignalingCluster {
     }
 
     private byte[] roomKey(Object roomId) {
-        return Envelope.utf8(cluster.key("signaling:room:" + Json.writeString(roomId)));
+        return Wtf8.encode(cluster.key("signaling:room:" + Json.writeString(roomId)));
     }
 
     private static Object parse(byte[] json) {

@@ -57,7 +57,7 @@ public final class StudioCluster {
     public StudioCluster(Cluster cluster, StudioTables tables) {
         this.cluster = cluster;
         this.tables = tables;
-        this.tableSet = Envelope.utf8(cluster.key("studio:tables"));
+        this.tableSet = Wtf8.encode(cluster.key("studio:tables"));
         cluster.bus().on(MessageKind.STUDIO_TABLE_CHANGED, this::onChanged);
         cluster.bus().onLinkUp(() -> Thread.ofVirtual().name("relay-studio-load").start(this::loadAll));
         tables.shareWith(this);
@@ -78,12 +78,12 @@ public final class StudioCluster {
 
     private boolean run(TableStatus table, Map<?, ?> update, String now) {
         List<byte[]> args = new ArrayList<>();
-        args.add(Envelope.utf8(table.tableId()));
+        args.add(Wtf8.encode(table.tableId()));
         args.add(now == null ? new byte[0] : Json.write(now));
         Map<String, Object> seed = table.snapshot();
-        args.add(Envelope.utf8(Integer.toString(seed.size())));
+        args.add(Wtf8.encode(Integer.toString(seed.size())));
         seed.forEach((field, value) -> {
-            args.add(Envelope.utf8(field));
+            args.add(Wtf8.encode(field));
             args.add(Json.write(value));
         });
         if (update != null) {
@@ -91,7 +91,7 @@ public final class StudioCluster {
                 String field = TableStatus.FIELD_BY_KEY.get(String.valueOf(e.getKey()));
                 if (field != null) {
                     table.warnIfUnusual(field, e.getValue());
-                    args.add(Envelope.utf8(field));
+                    args.add(Wtf8.encode(field));
                     args.add(Json.write(e.getValue()));
                 }
             }
@@ -108,7 +108,7 @@ public final class StudioCluster {
         Map<String, Object> fields = decode(result);
         table.replace(fields);
         if (update != null) {
-            cluster.bus().toAll(MessageKind.STUDIO_TABLE_CHANGED, 0, Envelope.utf8(table.tableId()), null, Json.write(table.snapshot()));
+            cluster.bus().toAll(MessageKind.STUDIO_TABLE_CHANGED, 0, Wtf8.encode(table.tableId()), null, Json.write(table.snapshot()));
         }
         return true;
     }
@@ -159,7 +159,7 @@ public final class StudioCluster {
     }
 
     private byte[] hashKey(String tableId) {
-        return Envelope.utf8(cluster.key("studio:" + tableId));
+        return Wtf8.encode(cluster.key("studio:" + tableId));
     }
 
     private static Map<String, Object> decode(Object hgetall) {
