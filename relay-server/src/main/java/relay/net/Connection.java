@@ -328,17 +328,20 @@ public final class Connection {
         phase = Phase.CLOSED;
         abort();
         writer.stop();
+        int code = closeCode;
+        if (wasOpen) {
+            // Counted before the connection leaves the registry: whoever sees it gone sees its close counted.
+            counters.open.decrement();
+            context.metrics().openOnListener(listener.toString()).decrement();
+            context.metrics().connectionsOpen.decrement();
+            context.metrics().countClose(code);
+        }
         context.connections().remove(this);
         context.admission().release(sourceAddress);
         if (!wasOpen) {
             context.admission().handshakeEnded();
             return;
         }
-        int code = closeCode;
-        counters.open.decrement();
-        context.metrics().openOnListener(listener.toString()).decrement();
-        context.metrics().connectionsOpen.decrement();
-        context.metrics().countClose(code);
         LOG.log(Level.FINE, () -> "Connection " + this + " closed with " + code);
         Endpoint bound = endpoint;
         if (bound != null) {
