@@ -306,9 +306,9 @@ public final class IdleParker implements AutoCloseable {
         int length = ping[at + 1] & 0x7F;
         int maskKey = ((ping[at + 2] & 0xFF) << 24) | ((ping[at + 3] & 0xFF) << 16) | ((ping[at + 4] & 0xFF) << 8)
                 | (ping[at + 5] & 0xFF);
-        byte[] payload = Arrays.copyOfRange(ping, at + 6, at + 6 + length);
-        Masking.apply(payload, 0, length, maskKey, 0);
-        c.writer().offerPong(FrameWriter.encode(Opcode.PONG, payload, 0, length));
+        byte[] pong = FrameWriter.encode(Opcode.PONG, ping, at + 6, length);
+        Masking.apply(pong, 2, length, maskKey, 0); // unmasked in the Pong: a control payload has a 2-byte header
+        c.writer().offerPong(pong);
     }
 
     /** Cancels a registered connection's key and queues it for resumption. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -23,6 +24,38 @@ import relay.ws.Opcode;
 @Timeout(20)
 class ConnectionWriterTest {
     static final Runnable NOTHING = () -> { };
+
+    /** A connected loopback pair: the accepted channel the writer writes, and the peer that reads it. */
+    private record Loopback(Socket peer, SocketChannel channel) implements AutoCloseable {
+        static Loopback open() throws IOException {
+            return open(0);
+        }
+
+        /** @param receiveBufferBytes the peer's receive buffer, 0 for the system's default */
+        static Loopback open(int receiveBufferBytes) throws IOException {
+            try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+                Socket peer = new Socket();
+                try {
+                    if (receiveBufferBytes > 0) {
+                        peer.setReceiveBufferSize(receiveBufferBytes);
+                    }
+                    peer.connect(listener.getLocalAddress());
+                    peer.setSoTimeout(5_000);
+                    return new Loopback(peer, listener.accept());
+                } catch (IOException e) {
+                    peer.close();
+                    throw e;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (peer; channel) {
+                // both closed, even if one fails
+            }
+        }
+    }
 
     static ConnectionWriter writer(SocketChannel channel, int maxMessages, long maxBytes) {
         return new ConnectionWriter(channel, maxMessages, maxBytes, new WriteBufferPool(1024, 4), new Metrics(), NanoClock.SYSTEM, NOTHING, NOTHING, NOTHING);
@@ -61,9 +94,8 @@ class ConnectionWriterTest {
 
     @Test
     void aParkedWriterIsNotRetiredBeforeItsIdleTime() throws Exception {
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
-             SocketChannel channel = listener.accept()) {
+        try (Loopback loop = Loopback.open()) {
+            SocketChannel channel = loop.channel();
             ConnectionWriter w = writer(channel, 16, 1 << 20);
             w.start();
             assertFalse(w.hasThread(), "nothing to write yet, so no writer thread");
@@ -80,10 +112,9 @@ class ConnectionWriterTest {
 
     @Test
     void anIdleWriterEndsItsThreadAndTheNextFrameOrPingStartsANewOne() throws Exception {
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
-             SocketChannel channel = listener.accept()) {
-            peer.setSoTimeout(5_000);
+        try (Loopback loop = Loopback.open()) {
+            Socket peer = loop.peer();
+            SocketChannel channel = loop.channel();
             InputStream in = peer.getInputStream();
             ConnectionWriter w = writer(channel, 16, 1 << 20);
             w.start();
@@ -106,10 +137,9 @@ class ConnectionWriterTest {
 
     @Test
     void aParkClaimHoldsOffWritersUntilResumedAndWakesTheParkerOnce() throws Exception {
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
-             SocketChannel channel = listener.accept()) {
-            peer.setSoTimeout(5_000);
+        try (Loopback loop = Loopback.open()) {
+            Socket peer = loop.peer();
+            SocketChannel channel = loop.channel();
             java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
             ConnectionWriter w = new ConnectionWriter(channel, 16, 1 << 20, new WriteBufferPool(1024, 4), new Metrics(),
                     NanoClock.SYSTEM, NOTHING, NOTHING, wakes::incrementAndGet);
@@ -149,10 +179,9 @@ class ConnectionWriterTest {
 
     @Test
     void whileParkedTheParkerWritesWhatIsQueuedInOneWriteAndTheConnectionStaysParked() throws Exception {
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
-             SocketChannel channel = listener.accept()) {
-            peer.setSoTimeout(5_000);
+        try (Loopback loop = Loopback.open()) {
+            Socket peer = loop.peer();
+            SocketChannel channel = loop.channel();
             java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
             ConnectionWriter w = parkedWriter(channel, wakes);
             byte[] first = FrameWriter.encodeText("first");
@@ -179,10 +208,9 @@ class ConnectionWriterTest {
 
     @Test
     void moreThanOneBatchWhileParkedIsLeftInOrderToTheResumedWriter() throws Exception {
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
-             SocketChannel channel = listener.accept()) {
-            peer.setSoTimeout(5_000);
+        try (Loopback loop = Loopback.open()) {
+            Socket peer = loop.peer();
+            SocketChannel channel = loop.channel();
             ConnectionWriter w = parkedWriter(channel, new java.util.concurrent.atomic.AtomicInteger());
             byte[][] frames = new byte[3][];
             for (int i = 0; i < frames.length; i++) {
@@ -202,10 +230,9 @@ class ConnectionWriterTest {
 
     @Test
     void aParkedWriteOfMoreFramesThanAParkedBatchAsksForTheWriterThread() throws Exception {
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
-             SocketChannel channel = listener.accept()) {
-            peer.setSoTimeout(5_000);
+        try (Loopback loop = Loopback.open()) {
+            Socket peer = loop.peer();
+            SocketChannel channel = loop.channel();
             ConnectionWriter w = parkedWriter(channel, new java.util.concurrent.atomic.AtomicInteger());
             byte[] frame = FrameWriter.encodeText("many");
             for (int i = 0; i < ConnectionWriter.MAX_PARKED_BATCH_FRAMES; i++) {
@@ -224,39 +251,34 @@ class ConnectionWriterTest {
 
     @Test
     void aParkedWriteTheSendBufferTakesInPartIsFinishedByTheResumedWriter() throws Exception {
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-             Socket peer = new Socket()) {
-            peer.setReceiveBufferSize(4096);
-            peer.connect(listener.getLocalAddress());
-            peer.setSoTimeout(5_000);
-            try (SocketChannel channel = listener.accept()) {
-                ConnectionWriter w = parkedWriter(channel, new java.util.concurrent.atomic.AtomicInteger());
-                java.util.List<byte[]> sent = new java.util.ArrayList<>();
-                int written;
-                do { // the peer reads nothing until the parker cannot write a whole batch
-                    assertTrue(sent.size() < 100_000, "the socket buffers never filled");
-                    byte[] frame = FrameWriter.encode(Opcode.BINARY, new byte[700]);
-                    java.nio.ByteBuffer.wrap(frame, 2 + 2, 4).putInt(sent.size()); // 700 > 125: 2 length bytes
-                    sent.add(frame);
-                    assertTrue(w.offer(frame));
-                    written = w.writeWhileParked();
-                } while (written != ConnectionWriter.RESUME);
-                channel.configureBlocking(true);
-                w.resumeAfterPark();
-                for (byte[] frame : sent) {
-                    assertArrayEquals(frame, peer.getInputStream().readNBytes(frame.length));
-                }
-                w.stop();
+        try (Loopback loop = Loopback.open(4096)) { // a small receive buffer, filled soon
+            Socket peer = loop.peer();
+            SocketChannel channel = loop.channel();
+            ConnectionWriter w = parkedWriter(channel, new java.util.concurrent.atomic.AtomicInteger());
+            java.util.List<byte[]> sent = new java.util.ArrayList<>();
+            int written;
+            do { // the peer reads nothing until the parker cannot write a whole batch
+                assertTrue(sent.size() < 100_000, "the socket buffers never filled");
+                byte[] frame = FrameWriter.encode(Opcode.BINARY, new byte[700]);
+                java.nio.ByteBuffer.wrap(frame, 2 + 2, 4).putInt(sent.size()); // 700 > 125: 2 length bytes
+                sent.add(frame);
+                assertTrue(w.offer(frame));
+                written = w.writeWhileParked();
+            } while (written != ConnectionWriter.RESUME);
+            channel.configureBlocking(true);
+            w.resumeAfterPark();
+            for (byte[] frame : sent) {
+                assertArrayEquals(frame, peer.getInputStream().readNBytes(frame.length));
             }
+            w.stop();
         }
     }
 
     @Test
     void aParkClaimFailsWhileFramesWaitAndLeavesThemToAWriter() throws Exception {
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
-             SocketChannel channel = listener.accept()) {
-            peer.setSoTimeout(5_000);
+        try (Loopback loop = Loopback.open()) {
+            Socket peer = loop.peer();
+            SocketChannel channel = loop.channel();
             ConnectionWriter w = writer(channel, 16, 1 << 20);
             assertFalse(w.claimForPark(), "not before the 101 is out");
             w.start();
@@ -270,9 +292,9 @@ class ConnectionWriterTest {
 
     @Test
     void writesPongAheadOfDataAndTheCloseLastThenFreesTheBounds() throws Exception {
-        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-             Socket peer = new Socket("127.0.0.1", ((InetSocketAddress) listener.getLocalAddress()).getPort());
-             SocketChannel channel = listener.accept()) {
+        try (Loopback loop = Loopback.open()) {
+            Socket peer = loop.peer();
+            SocketChannel channel = loop.channel();
             ConnectionWriter w = writer(channel, 3, 1 << 20);
             byte[] a = FrameWriter.encodeText("a");
             byte[] b = FrameWriter.encode(Opcode.BINARY, new byte[5000]); // larger than the 1 KiB batch buffer
