@@ -46,6 +46,9 @@ import relay.loadgen.report.RunSummary;
  * refuses, closes or answers wrongly; the exit status is 0 without errors and 1 with any.
  */
 public abstract class Scenario implements Callable<Integer> {
+    /** The smallest client buffer {@link #bufferBytes} gives: frames of a few KiB still fit many times over. */
+    static final int MIN_BUFFER_BYTES = 16 * 1024;
+
     public static final String SEND_LAG = "send-lag";
     private static final long SECOND_NS = 1_000_000_000L;
     private static final DateTimeFormatter DIR_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -449,11 +452,25 @@ public abstract class Scenario implements Callable<Integer> {
 
     /** Per-connection read buffer of the client; scenarios holding many idle connections use less. */
     protected int readBufferBytes() {
-        return WsConnection.DEFAULT_READ_BUFFER_BYTES;
+        return bufferBytes(WsConnection.DEFAULT_READ_BUFFER_BYTES, connectionCount(), Runtime.getRuntime().maxMemory());
     }
 
     /** Per-connection write buffer of the client. */
     protected int writeBufferBytes() {
-        return WsConnection.DEFAULT_WRITE_BUFFER_BYTES;
+        return bufferBytes(WsConnection.DEFAULT_WRITE_BUFFER_BYTES, connectionCount(), Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * A client buffer's size: the default, or less when {@code connections} connections with default buffers
+     * would take more than a third of the heap (at 384 KiB each, 15,000 connections filled a 6 GB heap), never
+     * below {@link #MIN_BUFFER_BYTES}. A message larger than the write buffer fails as "send buffer full".
+     */
+    static int bufferBytes(int defaultBytes, int connections, long maxHeapBytes) {
+        long perConnection = maxHeapBytes / 3 / Math.max(1, connections);
+        long defaults = WsConnection.DEFAULT_READ_BUFFER_BYTES + WsConnection.DEFAULT_WRITE_BUFFER_BYTES;
+        if (perConnection >= defaults) {
+            return defaultBytes;
+        }
+        return (int) Math.max(MIN_BUFFER_BYTES, defaultBytes * perConnection / defaults);
     }
 }
