@@ -1,0 +1,151 @@
+package relay.loadgen.report;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The Markdown table of a sitting: one row per load and server, each cell listing that server's runs of that
+ * load in the order they ran (so "1.06, 1.40" is round 1, round 2), and the ratios to a baseline server,
+ * round by round, since only runs of the same sitting and round are close enough in time to compare.
+ */
+public final class SittingTable {
+    private static final String[] HEADER = {"load", "server", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
+            "CPU µs/delivery", "p99 ratio", "p99.9 ratio", "CPU ratio", "delivered"};
+
+    private SittingTable() {}
+
+    /**
+     * @param runs     the sitting's runs, any order
+     * @param baseline the server the ratios are to (null or absent: no ratios)
+     * @param series   the series to report (null: each run's first series but send-lag)
+     */
+    public static String markdown(List<RunResult> runs, String baseline, String series) {
+        List<RunResult> ordered = new ArrayList<>(runs);
+        ordered.sort(Comparator.comparing(RunResult::started));
+        Map<List<Object>, Map<String, List<RunResult>>> loads = new LinkedHashMap<>();
+        for (RunResult r : ordered) {
+            loads.computeIfAbsent(List.of(r.scenario(), r.shape()), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r);
+        }
+        StringBuilder out = new StringBuilder();
+        out.append(row(HEADER)).append(row(separator()));
+        for (Map.Entry<List<Object>, Map<String, List<RunResult>>> load : loads.entrySet()) {
+            String name = loadName(load.getKey(), loads.keySet());
+            List<RunResult> base = baseline == null ? null : load.getValue().get(baseline);
+            for (Map.Entry<String, List<RunResult>> server : load.getValue().entrySet()) {
+                out.append(row(cells(name, server.getKey(), server.getValue(), base, series)));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String[] cells(String load, String server, List<RunResult> runs, List<RunResult> base,
+                                  String series) {
+        ToDoubleFunction<RunResult> p99 = r -> r.value(r.primarySeries(series), "p99Ms");
+        ToDoubleFunction<RunResult> p999 = r -> r.value(r.primarySeries(series), "p99.9Ms");
+        ToDoubleFunction<RunResult> cpu = r -> r.serverCpuUsPerDelivery() == null ? Double.NaN : r.serverCpuUsPerDelivery();
+        String seriesName = runs.get(0).primarySeries(series);
+        String label = seriesName == null || seriesName.equals(runs.get(0).primarySeries(null))
+                ? load : load + " (" + seriesName + ")";
+        return new String[] {label, server,
+                values(runs, r -> r.value(r.primarySeries(series), "p50Ms")), values(runs, p99), values(runs, p999),
+                values(runs, r -> r.value(r.primarySeries(series), "maxMs")), values(runs, cpu),
+                ratios(runs, base, p99), ratios(runs, base, p999), ratios(runs, base, cpu), delivered(runs)};
+    }
+
+    /** The scenario, plus the options in which it differs from the sitting's other loads of the same scenario. */
+    private static String loadName(List<Object> key, Set<List<Object>> all) {
+        String scenario = (String) key.get(0);
+        Map<?, ?> shape = (Map<?, ?>) key.get(1);
+        Set<Object> differing = new LinkedHashSet<>();
+        for (List<Object> other : all) {
+            if (other.get(0).equals(scenario) && !other.equals(key)) {
+                Map<?, ?> otherShape = (Map<?, ?>) other.get(1);
+                for (Object k : shape.keySet()) {
+                    if (!Objects.equals(shape.get(k), otherShape.get(k))) {
+                        differing.add(k);
+                    }
+                }
+            }
+        }
+        StringBuilder name = new StringBuilder(scenario);
+        for (Object k : differing) {
+            name.append(' ').append(k).append('=').append(shape.get(k));
+        }
+        return name.toString();
+    }
+
+    private static String values(List<RunResult> runs, ToDoubleFunction<RunResult> f) {
+        List<String> cells = new ArrayList<>();
+        for (RunResult r : runs) {
+            cells.add(number(f.applyAsDouble(r)));
+        }
+        return String.join(", ", cells);
+    }
+
+    /** Round by round when both servers ran the load equally often, else the ratio of the medians. */
+    private static String ratios(List<RunResult> runs, List<RunResult> base, ToDoubleFunction<RunResult> f) {
+        if (base == null || base == runs) {
+            return "";
+        }
+        if (runs.size() == base.size()) {
+            List<String> cells = new ArrayList<>();
+            for (int i = 0; i < runs.size(); i++) {
+                cells.add(ratio(f.applyAsDouble(runs.get(i)), f.applyAsDouble(base.get(i))));
+            }
+            return String.join(", ", cells);
+        }
+        return ratio(median(runs, f), median(base, f)) + " (medians)";
+    }
+
+    private static String delivered(List<RunResult> runs) {
+        List<String> cells = new ArrayList<>();
+        boolean complete = true;
+        for (RunResult r : runs) {
+            complete &= r.received() == r.expected() && r.errors() == 0;
+            cells.add(r.received() + "/" + r.expected() + (r.errors() == 0 ? "" : " (" + r.errors() + " errors)"));
+        }
+        return complete ? "all" : String.join(", ", cells);
+    }
+
+    private static double median(List<RunResult> runs, ToDoubleFunction<RunResult> f) {
+        double[] v = runs.stream().mapToDouble(f).sorted().toArray();
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static String ratio(double value, double base) {
+        if (Double.isNaN(value) || Double.isNaN(base) || base <= 0) {
+            return "-";
+        }
+        return String.format(Locale.ROOT, "%.2fx", value / base);
+    }
+
+    /** Three significant digits or so: 0.186, 1.36, 35.2, 412. */
+    static String number(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        double a = Math.abs(v);
+        String format = a < 1 ? "%.3f" : a < 10 ? "%.2f" : a < 100 ? "%.1f" : "%.0f";
+        return String.format(Locale.ROOT, format, v);
+    }
+
+    private static String[] separator() {
+        String[] s = new String[HEADER.length];
+        Arrays.fill(s, "---");
+        return s;
+    }
+
+    private static String row(String[] cells) {
+        return "| " + String.join(" | ", cells) + " |\n";
+    }
+}
