@@ -13,7 +13,8 @@ usage() {
 usage: ./relay sitting --server NAME[=OPTS]... --scenario 'ARGS'... [options]
 
   --server NAME[=OPTS]   a server to run, repeatable; NAME's prefix says what it is:
-                           relay...  ./relay serve; OPTS are its JVM options (RELAY_JVM_OPTS)
+                           relay...  ./relay serve; OPTS are its JVM options (RELAY_JVM_OPTS), then
+                                     after a lone -- its own arguments: relay-np='-- --idle-park-ms 0'
                            uws... / ws...  the Node peers (../shared/peers/start.sh); no OPTS
                            netty...  ./relay peer netty; OPTS are its arguments, e.g. '--threads 1'
                          NAME is the run's label: e.g. relay, relay-nospin='-XX:+UseSerialGC', uws
@@ -75,7 +76,8 @@ for spec in "${servers[@]}"; do
   names+=("$name")
 done
 for scenario in "${scenarios[@]}"; do
-  for word in $scenario; do
+  read -r -a words <<<"$scenario"
+  for word in "${words[@]}"; do
     case "$word" in
       --url*|--out*|--label*|--server-pid*|-d|--duration*|--warmup*)
         die "scenario '$scenario': $word is set by the sitting (see --duration, --warmup)" ;;
@@ -112,13 +114,21 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # start_server SPEC PORT LOGFILE: starts it in the background; sets server_pid once it accepts connections.
 start_server() {
-  local spec="$1" p="$2" file="$3" name="${1%%=*}" opts=""
+  local spec="$1" p="$2" file="$3" name="${1%%=*}" opts="" jvm_opts=""
   [[ $spec == *=* ]] && opts="${spec#*=}"
   port_open "$p" && die "port $p is taken before $name starts; pick another with --port"
   local cmd=()
   case "$name" in
     relay*)
+      # relay's OPTS: JVM options, then after a lone "--" the server's own arguments
+      jvm_opts="$opts"
       read -r -a extra <<<"$relay_args"
+      local padded=" $opts "
+      if [[ $padded == *" -- "* ]]; then
+        jvm_opts="${padded%% -- *}"
+        read -r -a own <<<"${padded#* -- }"
+        extra+=("${own[@]}")
+      fi
       cmd=("$ROOT/relay" serve --listen "127.0.0.1:$p" "${extra[@]}" --log-level WARNING) ;;
     netty*)
       read -r -a extra <<<"$opts"
@@ -127,8 +137,8 @@ start_server() {
     uws*) cmd=("$peers/start.sh" uws "$p") ;;
   esac
   echo "$(date -u +%H:%M:%S) server $name: ${server_pin[*]} ${cmd[*]}${opts:+ (options: $opts)}" >>"$log"
-  if [[ $name == relay* && -n $opts ]]; then
-    RELAY_JVM_OPTS="$opts" "${server_pin[@]}" "${cmd[@]}" >"$file" 2>&1 &
+  if [[ -n ${jvm_opts// /} ]]; then
+    RELAY_JVM_OPTS="$jvm_opts" "${server_pin[@]}" "${cmd[@]}" >"$file" 2>&1 &
   else
     "${server_pin[@]}" "${cmd[@]}" >"$file" 2>&1 &
   fi

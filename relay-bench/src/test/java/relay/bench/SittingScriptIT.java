@@ -59,7 +59,7 @@ class SittingScriptIT {
         Path out = dir.resolve("sitting");
         int port = freePort();
 
-        Run run = sitting("--server", "relay", "--server", "relay-serial=-XX:+UseSerialGC",
+        Run run = sitting("--server", "relay", "--server", "relay-serial=-XX:+UseSerialGC -Xlog:gc -- --idle-park-ms 0",
                 "--scenario", "echo -c 4 -r 20", "--rounds", "1", "--warmup", "1s", "--duration", "2s",
                 "--port", Integer.toString(port), "--out", out.toString());
 
@@ -81,7 +81,10 @@ class SittingScriptIT {
 
         String log = Files.readString(out.resolve("sitting.txt"));
         assertTrue(log.contains("2 runs, 0 failed"), log);
-        assertTrue(log.contains("(options: -XX:+UseSerialGC)"), log);
+        // JVM options go to the JVM (its GC log names the collector), what follows "--" to the server itself
+        assertTrue(log.lines().anyMatch(l -> l.contains("server relay-serial:") && l.contains("--idle-park-ms 0")), log);
+        assertTrue(Files.readString(out.resolve("1-echo/relay-serial-1/server.log")).contains("Using Serial"));
+        assertFalse(Files.readString(out.resolve("1-echo/relay-1/server.log")).contains("Using Serial"));
         assertTrue(Files.exists(out.resolve("1-echo/compare.html")));
         for (String name : List.of("relay-1", "relay-serial-1")) {
             assertTrue(Files.exists(out.resolve("1-echo").resolve(name).resolve("summary.json")), name);

@@ -17,7 +17,7 @@ import relay.json.Json;
  * @param series series name -> its percentiles, keys as in summary.json ({@code p99Ms}, {@code maxMs} ...)
  * @param serverCpuUsPerDelivery the server's CPU time per delivered message, or null without {@code --server-pid}
  */
-public record RunResult(Path file, String scenario, String label, String started, Map<String, Object> shape,
+public record RunResult(String scenario, String label, String started, Map<String, Object> shape,
                         Map<String, Map<String, Object>> series, Double serverCpuUsPerDelivery, long received,
                         long expected, long errors) {
     private static final Set<String> NOT_SHAPE = Set.of("url", "out", "label", "server-pid", "quiet");
@@ -32,7 +32,8 @@ public record RunResult(Path file, String scenario, String label, String started
             throw new IOException(file + ": not JSON (" + e.getMessage() + ")");
         }
         if (!(parsed instanceof Map<?, ?> root) || !(root.get("series") instanceof Map<?, ?> series)
-                || !(root.get("scenario") instanceof String scenario)) {
+                || !(root.get("scenario") instanceof String scenario)
+                || !series.values().stream().allMatch(v -> v instanceof Map)) {
             throw new IOException(file + ": not a load generator summary (no scenario or series)");
         }
         Map<String, Object> shape = new TreeMap<>();
@@ -50,7 +51,7 @@ public record RunResult(Path file, String scenario, String label, String started
             }
         }
         Object label = root.get("label");
-        return new RunResult(file, scenario, label == null ? file.getParent().getFileName().toString() : label.toString(),
+        return new RunResult(scenario, label == null ? file.toAbsolutePath().getParent().getFileName().toString() : label.toString(),
                 String.valueOf(root.get("started")), shape, (Map<String, Map<String, Object>>) series,
                 root.get("serverCpuUsPerDelivery") instanceof Number cpu ? cpu.doubleValue() : null,
                 number(root.get("received")), number(root.get("expectedDeliveries")), errors);

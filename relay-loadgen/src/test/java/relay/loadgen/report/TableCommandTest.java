@@ -142,6 +142,11 @@ class TableCommandTest {
         assertEquals(2, notSummary.exit());
         assertTrue(notSummary.err().contains("not a load generator summary"), notSummary.err());
 
+        Files.writeString(bogus, "{\"scenario\":\"echo\",\"series\":{\"round-trip\":1}}");
+        Result badSeries = table(bogus.toString());
+        assertEquals(2, badSeries.exit());
+        assertTrue(badSeries.err().contains("not a load generator summary"), badSeries.err());
+
         Result missing = table(dir.resolve("nowhere").toString());
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("no such file or directory"), missing.err());
