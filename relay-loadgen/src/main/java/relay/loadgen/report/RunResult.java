@@ -20,6 +20,8 @@ import relay.json.Json;
 public record RunResult(String scenario, String label, String started, Map<String, Object> shape,
                         Map<String, Map<String, Object>> series, Double serverCpuUsPerDelivery, long received,
                         long expected, long errors) {
+    /** The file a run writes into its {@code --out} directory, and that this reads. */
+    public static final String FILE_NAME = "summary.json";
     private static final Set<String> NOT_SHAPE = Set.of("url", "out", "label", "server-pid", "quiet");
 
     /** Reads a {@code summary.json}; throws IOException naming the file when it is not one. */

@@ -64,7 +64,7 @@ public final class TableCommand implements Callable<Integer> {
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> found = Files.walk(path)) {
-                    for (Path file : found.filter(f -> f.getFileName().toString().equals("summary.json")).sorted().toList()) {
+                    for (Path file : found.filter(f -> f.getFileName().toString().equals(RunResult.FILE_NAME)).sorted().toList()) {
                         runs.add(RunResult.read(file));
                     }
                 }

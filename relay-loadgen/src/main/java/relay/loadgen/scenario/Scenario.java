@@ -29,6 +29,7 @@ import relay.json.Json;
 import relay.loadgen.net.ClientGroup;
 import relay.loadgen.net.WsConnection;
 import relay.loadgen.report.LatencyLog;
+import relay.loadgen.report.RunResult;
 import relay.loadgen.report.RunSummary;
 
 /**
@@ -228,7 +229,7 @@ public abstract class Scenario implements Callable<Integer> {
         json.put("errors", run.errors.snapshot());
         json.put("series", summary.seriesJson());
         json.putAll(results);
-        Files.writeString(out.resolve("summary.json"), Json.writeString(json) + "\n", StandardCharsets.UTF_8);
+        Files.writeString(out.resolve(RunResult.FILE_NAME), Json.writeString(json) + "\n", StandardCharsets.UTF_8);
 
         stdout.println();
         stdout.println(label + " (" + name() + ", " + DurationConverter.format(duration) + " measured after "
