@@ -18,6 +18,9 @@ usage: ./relay sitting --server NAME[=OPTS]... --scenario 'ARGS'... [options]
                            uws... / ws...  the Node peers (../shared/peers/start.sh); no OPTS
                            netty...  ./relay peer netty; OPTS are its arguments, e.g. '--threads 1'
                          NAME is the run's label: e.g. relay, relay-nospin='-XX:+UseSerialGC', uws
+  --jar NAME=PATH        the relay server NAME runs the relay-server jar at PATH (another build, e.g. a
+                         copy of relay-server/target/relay-server.jar from an older commit) instead of
+                         this checkout's: two builds of relay side by side
   --scenario 'ARGS'      a load generator scenario and its load options, repeatable, e.g.
                            'carparty -R 10 -K 50 -M 20 -s 128' or 'booth -P 1000 -r 5 -s 128'
                          (no --url, --out, --label, --server-pid, -d or --warmup: the sitting sets them)
@@ -36,13 +39,14 @@ usage: ./relay sitting --server NAME[=OPTS]... --scenario 'ARGS'... [options]
 EOF
 }
 
-servers=(); scenarios=(); rounds=2; warmup=30s; duration=20s; baseline=""; out=""
+servers=(); scenarios=(); jars=(); rounds=2; warmup=30s; duration=20s; baseline=""; out=""
 relay_args="--max-messages-per-second 0"; server_cpus=""; loadgen_cpus=""; pin=1; port=19500
 peers="$ROOT/../shared/peers"
 while (($#)); do
   case "$1" in
     --server) servers+=("${2:?--server needs NAME[=OPTS]}"); shift 2 ;;
     --scenario) scenarios+=("${2:?--scenario needs ARGS}"); shift 2 ;;
+    --jar) jars+=("${2:?--jar needs NAME=PATH}"); shift 2 ;;
     --rounds) rounds="${2:?}"; shift 2 ;;
     --warmup) warmup="${2:?}"; shift 2 ;;
     --duration) duration="${2:?}"; shift 2 ;;
@@ -74,6 +78,14 @@ for spec in "${servers[@]}"; do
   esac
   for seen in "${names[@]}"; do [[ $seen != "$name" ]] || die "server name '$name' given twice"; done
   names+=("$name")
+done
+declare -A jar_of=()
+for spec in "${jars[@]}"; do
+  [[ $spec == ?*=?* ]] || die "--jar needs NAME=PATH, not '$spec'"
+  name="${spec%%=*}" jar="${spec#*=}"
+  [[ $name == relay* && " ${names[*]} " == *" $name "* ]] || die "--jar $name: no relay server of that name (--server $name)"
+  [[ -f $jar ]] || die "--jar $name: no such file: $jar"
+  jar_of[$name]="$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")"
 done
 for scenario in "${scenarios[@]}"; do
   read -r -a words <<<"$scenario"
@@ -108,13 +120,16 @@ log="$out/sitting.txt"
   echo "sitting started $(date -u '+%Y-%m-%d %H:%M:%S') UTC on $(hostname), $cpus CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
   echo "relay $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '(not a git checkout)'), $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1)"
   echo "servers pinned: ${server_pin[*]:-no}; load generator pinned: ${loadgen_pin[*]:-no}"
+  for name in "${!jar_of[@]}"; do
+    echo "server $name runs ${jar_of[$name]} (sha256 $(sha256sum "${jar_of[$name]}" | cut -c1-16))"
+  done
 } >"$log"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # start_server SPEC PORT LOGFILE: starts it in the background; sets server_pid once it accepts connections.
 start_server() {
-  local spec="$1" p="$2" file="$3" name="${1%%=*}" opts="" jvm_opts=""
+  local spec="$1" p="$2" file="$3" name="${1%%=*}" opts="" jvm_opts="" env=()
   [[ $spec == *=* ]] && opts="${spec#*=}"
   port_open "$p" && die "port $p is taken before $name starts; pick another with --port"
   local cmd=()
@@ -129,6 +144,8 @@ start_server() {
         read -r -a own <<<"${padded#* -- }"
         extra+=("${own[@]}")
       fi
+      [[ -n ${jvm_opts// /} ]] && env+=("RELAY_JVM_OPTS=$jvm_opts")
+      [[ -n ${jar_of[$name]:-} ]] && env+=("RELAY_SERVER_JAR=${jar_of[$name]}")
       cmd=("$ROOT/relay" serve --listen "127.0.0.1:$p" "${extra[@]}" --log-level WARNING) ;;
     netty*)
       read -r -a extra <<<"$opts"
@@ -136,12 +153,8 @@ start_server() {
     ws*) cmd=("$peers/start.sh" ws "$p") ;;
     uws*) cmd=("$peers/start.sh" uws "$p") ;;
   esac
-  echo "$(date -u +%H:%M:%S) server $name: ${server_pin[*]} ${cmd[*]}${opts:+ (options: $opts)}" >>"$log"
-  if [[ -n ${jvm_opts// /} ]]; then
-    RELAY_JVM_OPTS="$jvm_opts" "${server_pin[@]}" "${cmd[@]}" >"$file" 2>&1 &
-  else
-    "${server_pin[@]}" "${cmd[@]}" >"$file" 2>&1 &
-  fi
+  echo "$(date -u +%H:%M:%S) server $name: ${env[*]} ${server_pin[*]} ${cmd[*]}${opts:+ (options: $opts)}" >>"$log"
+  env "${env[@]}" "${server_pin[@]}" "${cmd[@]}" >"$file" 2>&1 &   # env and taskset exec: $! is the server
   server_pid=$!
   local waited=0
   until port_open "$p"; do

@@ -58,10 +58,11 @@ class SittingScriptIT {
     void twoConfigurationsOfRelayRunInTurnAndEndInOneTableWithRatios() throws Exception {
         Path out = dir.resolve("sitting");
         int port = freePort();
+        Path otherBuild = Files.copy(ROOT.resolve("relay-server/target/relay-server.jar"), dir.resolve("other-build.jar"));
 
         Run run = sitting("--server", "relay", "--server", "relay-serial=-XX:+UseSerialGC -Xlog:gc -- --idle-park-ms 0",
-                "--scenario", "echo -c 4 -r 20", "--rounds", "1", "--warmup", "1s", "--duration", "2s",
-                "--port", Integer.toString(port), "--out", out.toString());
+                "--jar", "relay-serial=" + otherBuild, "--scenario", "echo -c 4 -r 20", "--rounds", "1",
+                "--warmup", "1s", "--duration", "2s", "--port", Integer.toString(port), "--out", out.toString());
 
         assertEquals(0, run.exit(), run.output());
         List<String> rows = Files.readAllLines(out.resolve("table.md")).stream()
@@ -83,6 +84,7 @@ class SittingScriptIT {
         assertTrue(log.contains("2 runs, 0 failed"), log);
         // JVM options go to the JVM (its GC log names the collector), what follows "--" to the server itself
         assertTrue(log.lines().anyMatch(l -> l.contains("server relay-serial:") && l.contains("--idle-park-ms 0")), log);
+        assertTrue(log.contains("server relay-serial runs " + otherBuild.toAbsolutePath() + " (sha256 "), log);
         assertTrue(Files.readString(out.resolve("1-echo/relay-serial-1/server.log")).contains("Using Serial"));
         assertFalse(Files.readString(out.resolve("1-echo/relay-1/server.log")).contains("Using Serial"));
         assertTrue(Files.exists(out.resolve("1-echo/compare.html")));
@@ -106,6 +108,24 @@ class SittingScriptIT {
         assertNotEquals(0, nothing.exit());
         assertTrue(nothing.output().contains("no --server given"), nothing.output());
         assertFalse(Files.exists(dir.resolve("a")) || Files.exists(dir.resolve("b")), "nothing was run");
+    }
+
+    @Test
+    void aServerGivenAnotherBuildRunsThatJar() throws Exception {
+        Path broken = Files.writeString(dir.resolve("broken.jar"), "not a jar");
+
+        Run run = sitting("--server", "relay-broken", "--jar", "relay-broken=" + broken, "--scenario", "echo -c 1",
+                "--rounds", "1", "--warmup", "1s", "--duration", "1s", "--port", Integer.toString(freePort()),
+                "--out", dir.resolve("c").toString());
+
+        assertNotEquals(0, run.exit());
+        assertTrue(run.output().contains("relay-broken exited before listening"), run.output());
+
+        Run missing = sitting("--server", "relay", "--jar", "relay=" + dir.resolve("absent.jar"), "--scenario", "echo -c 1",
+                "--out", dir.resolve("d").toString());
+        assertNotEquals(0, missing.exit());
+        assertTrue(missing.output().contains("no such file"), missing.output());
+        assertFalse(Files.exists(dir.resolve("d")), "nothing was run");
     }
 
     private static boolean listening(int port) {
