@@ -6,7 +6,6 @@ import relay.config.Limits;
  * Enforces the time limits of every connection from one periodic task: handshakes that take too long,
  * idle connections (pinged, then dropped if they stay silent), and closing handshakes the peer never
  * finishes. Runs on the shared scheduler; each pass is a scan of the live set, a few comparisons each.
- * The Pings a pass finds due go out spread over the period ({@link KeepAlivePacer}).
  */
 public final class IdleSweeper implements Runnable {
     private final NetContext context;
@@ -14,7 +13,6 @@ public final class IdleSweeper implements Runnable {
     private final long pingIntervalNs;
     private final long pongTimeoutNs;
     private final long closeTimeoutNs;
-    private final KeepAlivePacer pings;
 
     public IdleSweeper(NetContext context) {
         this.context = context;
@@ -23,7 +21,6 @@ public final class IdleSweeper implements Runnable {
         this.pingIntervalNs = limits.pingIntervalMs() * 1_000_000;
         this.pongTimeoutNs = limits.pongTimeoutMs() * 1_000_000;
         this.closeTimeoutNs = limits.closeTimeoutMs() * 1_000_000;
-        this.pings = new KeepAlivePacer(context.scheduler(), context.clock(), periodMs(limits));
     }
 
     /** How often to sweep: fine enough for the shortest configured limit, at most once a second. */
@@ -37,12 +34,6 @@ public final class IdleSweeper implements Runnable {
     public void run() {
         long now = context.clock().nanoTime();
         context.connections().forEach(c -> sweep(c, now));
-        pings.spread();
-    }
-
-    /** Pings found due and not sent yet (they go out over the period after the pass that found them). */
-    int pingsWaiting() {
-        return pings.waiting();
     }
 
     void sweep(Connection c, long now) {
@@ -62,8 +53,8 @@ public final class IdleSweeper implements Runnable {
                         c.abort(); // silent for a whole ping interval and pong timeout: the peer is gone
                     }
                 } else if (now - c.lastReadAtNs > pingIntervalNs) {
-                    c.pingSentAtNs = now; // marked now, so the next pass does not queue it again
-                    pings.add(c);
+                    c.pingSentAtNs = now;
+                    c.sendKeepAlivePing();
                 }
             }
             case CLOSING -> {
