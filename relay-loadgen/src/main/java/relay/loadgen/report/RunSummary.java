@@ -114,6 +114,11 @@ public record RunSummary(String label, String configJson, Map<String, Series> se
 
     public static String formatTable(String firstHeader, List<String[]> rows) {
         String[] header = {firstHeader, "p50", "p90", "p99", "p99.9", "p99.99", "max", "mean", "count", "rate/s"};
+        return formatTable(header, rows) + "(latencies in ms; rate = recorded values per second of measured time)\n";
+    }
+
+    /** Columns aligned under {@code header}: the first left-aligned, the others right-aligned. */
+    static String formatTable(String[] header, List<String[]> rows) {
         int[] width = new int[header.length];
         for (int i = 0; i < header.length; i++) {
             width[i] = header[i].length();
@@ -126,7 +131,6 @@ public record RunSummary(String label, String configJson, Map<String, Series> se
         for (String[] r : rows) {
             appendRow(sb, r, width);
         }
-        sb.append("(latencies in ms; rate = recorded values per second of measured time)\n");
         return sb.toString();
     }
 

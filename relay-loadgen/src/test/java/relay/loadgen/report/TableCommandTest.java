@@ -3,10 +3,7 @@ package relay.loadgen.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,8 +12,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import relay.loadgen.LoadgenMain;
 
 /** {@code ./relay loadgen table} on summary.json files as the load generator writes them. */
 @Timeout(20)
@@ -49,21 +44,10 @@ class TableCommandTest {
     }
 
     private static Result table(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            List<String> all = new ArrayList<>(List.of("table"));
-            all.addAll(List.of(args));
-            int exit = new CommandLine(new LoadgenMain()).execute(all.toArray(String[]::new));
-            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        List<String> all = new ArrayList<>(List.of("table"));
+        all.addAll(List.of(args));
+        CommandRun run = CommandRun.of(all.toArray(String[]::new));
+        return new Result(run.exit(), run.out(), run.err());
     }
 
     private static List<String> cells(String row) {
