@@ -153,7 +153,7 @@ start_server() {
     ws*) cmd=("$peers/start.sh" ws "$p") ;;
     uws*) cmd=("$peers/start.sh" uws "$p") ;;
   esac
-  echo "$(date -u +%H:%M:%S) server $name: ${env[*]} ${server_pin[*]} ${cmd[*]}${opts:+ (options: $opts)}" >>"$log"
+  echo "$(date -u +%H:%M:%S) server $name: ${env[*]} ${server_pin[*]} ${cmd[*]}" >>"$log"   # OPTS are in env or cmd
   env "${env[@]}" "${server_pin[@]}" "${cmd[@]}" >"$file" 2>&1 &   # env and taskset exec: $! is the server
   server_pid=$!
   local waited=0

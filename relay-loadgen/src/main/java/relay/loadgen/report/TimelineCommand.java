@@ -47,7 +47,7 @@ public final class TimelineCommand implements Callable<Integer> {
                     continue;
                 }
                 double maxMs = h.getMaxValue() / LatencyLog.NS_PER_MS;
-                if (h.getTotalCount() == 0 || maxMs <= overMs) {
+                if (h.getTotalCount() == 0 || (overMs > 0 && maxMs <= overMs)) {
                     continue;
                 }
                 double second = h.getStartTimeStamp() / 1000.0 - reader.getStartTimeSec();
