@@ -214,6 +214,11 @@ final class ConnectionWriter implements Runnable {
         }
     }
 
+    /** Whether a Ping waits in its slot; for tests. */
+    boolean pingPending() {
+        return PING.getVolatile(this) != null;
+    }
+
     boolean isParked() {
         return (int) RUNNING.getVolatile(this) == PARKED;
     }

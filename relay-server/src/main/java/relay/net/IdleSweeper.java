@@ -6,6 +6,7 @@ import relay.config.Limits;
  * Enforces the time limits of every connection from one periodic task: handshakes that take too long,
  * idle connections (pinged, then dropped if they stay silent), and closing handshakes the peer never
  * finishes. Runs on the shared scheduler; each pass is a scan of the live set, a few comparisons each.
+ * The Pings a pass finds due for parked connections go out spread over the period ({@link KeepAlivePacer}).
  */
 public final class IdleSweeper implements Runnable {
     private final NetContext context;
@@ -13,6 +14,7 @@ public final class IdleSweeper implements Runnable {
     private final long pingIntervalNs;
     private final long pongTimeoutNs;
     private final long closeTimeoutNs;
+    private final KeepAlivePacer pings;
 
     public IdleSweeper(NetContext context) {
         this.context = context;
@@ -21,6 +23,7 @@ public final class IdleSweeper implements Runnable {
         this.pingIntervalNs = limits.pingIntervalMs() * 1_000_000;
         this.pongTimeoutNs = limits.pongTimeoutMs() * 1_000_000;
         this.closeTimeoutNs = limits.closeTimeoutMs() * 1_000_000;
+        this.pings = new KeepAlivePacer(context.scheduler(), context.clock(), periodMs(limits));
     }
 
     /** How often to sweep: fine enough for the shortest configured limit, at most once a second. */
@@ -34,6 +37,12 @@ public final class IdleSweeper implements Runnable {
     public void run() {
         long now = context.clock().nanoTime();
         context.connections().forEach(c -> sweep(c, now));
+        pings.spread();
+    }
+
+    /** Pings to parked connections found due and not sent yet (they go out over the period after the pass). */
+    int pingsWaiting() {
+        return pings.waiting();
     }
 
     void sweep(Connection c, long now) {
@@ -53,8 +62,12 @@ public final class IdleSweeper implements Runnable {
                         c.abort(); // silent for a whole ping interval and pong timeout: the peer is gone
                     }
                 } else if (now - c.lastReadAtNs > pingIntervalNs) {
-                    c.pingSentAtNs = now;
-                    c.sendKeepAlivePing();
+                    c.pingSentAtNs = now; // marked now, so the next pass does not queue it again
+                    if (c.writer().isParked()) {
+                        pings.add(c); // the one parker thread writes it: spread out
+                    } else {
+                        c.sendKeepAlivePing(); // its own writer thread writes it
+                    }
                 }
             }
             case CLOSING -> {

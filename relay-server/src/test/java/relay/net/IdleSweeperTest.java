@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,8 +24,10 @@ import relay.ws.HttpRequest;
 
 /**
  * The sweeper's timeouts on an injected clock, without sleeping: handshake timeout, ping after the idle
- * interval, drop after the pong timeout, liveness resetting it, and the close timeout. Real-time behaviour
- * over sockets is in LifecycleIT and HandshakeIT.
+ * interval, drop after the pong timeout, liveness resetting it, the close timeout, and Pings to parked
+ * connections found due together going out spread over the period (the scheduler runs the pacer's
+ * batches when the test says) while the others' go out in the pass.
+ * Real-time behaviour over sockets is in LifecycleIT and HandshakeIT.
  */
 @Timeout(10)
 class IdleSweeperTest {
@@ -30,7 +35,7 @@ class IdleSweeperTest {
     static final Limits LIMITS = new Limits(1 << 20, 8192, 1_000, 2_000, 3_000, 4_000, 16, 1 << 20, 4096);
 
     long now = 1_000 * MS;
-    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    final ManualScheduler scheduler = new ManualScheduler();
     final NetContext context = new NetContext(LIMITS, new Metrics(), new ConnectionRegistry(),
             new WriteBufferPool(1024, 4), () -> now, scheduler, new AdmissionControl(Admission.defaults()), IdleParker.disabled());
     final IdleSweeper sweeper = new IdleSweeper(context);
@@ -38,6 +43,7 @@ class IdleSweeperTest {
     @AfterEach
     void stop() {
         scheduler.shutdownNow();
+        context.connections().forEach(Connection::abort);
     }
 
     Connection connection() throws IOException {
@@ -114,6 +120,99 @@ class IdleSweeperTest {
         now += 1 * MS;
         sweeper.run();
         assertFalse(c.channel().isOpen(), "dropped after the close timeout");
+    }
+
+    @Test
+    void pingsToParkedConnectionsFoundDueTogetherGoOutSpreadOverThePeriod() throws IOException {
+        List<Connection> fleet = parkedConnections(50);
+        long dueAt = now += 2_001 * MS;
+        sweeper.run();
+        // period 250 ms in 10 ms batches: 25 batches of 2, the first in the pass itself
+        assertEquals(48, sweeper.pingsWaiting());
+        assertTrue(fleet.stream().allMatch(c -> c.pingSentAtNs == dueAt), "all marked, none queued twice");
+        long later = now += 7 * MS;
+        for (int batch = 1; batch <= 24; batch++) {
+            scheduler.runNext();
+            assertEquals(48 - 2 * batch, sweeper.pingsWaiting());
+            assertEquals(2 * batch, fleet.stream().filter(c -> c.pingSentAtNs == later).count(),
+                    "the pong timeout counts from each Ping as it goes out");
+            assertEquals(2 + 2 * batch, fleet.stream().filter(c -> c.writer().pingPending()).count());
+        }
+        assertEquals(0, scheduler.tasks.size(), "nothing left to send");
+        sweeper.run();
+        assertEquals(0, sweeper.pingsWaiting(), "pinged connections are not queued again");
+    }
+
+    @Test
+    void pingsToConnectionsThatAreNotParkedGoOutInThePass() throws IOException {
+        List<Connection> fleet = openConnections(50);
+        List<Connection> parked = parkedConnections(50);
+        long dueAt = now += 2_001 * MS;
+        sweeper.run();
+        assertTrue(fleet.stream().allMatch(c -> c.writer().pingPending() && c.pingSentAtNs == dueAt),
+                "each one's own writer thread writes its Ping");
+        assertEquals(48, sweeper.pingsWaiting(), "only the parked ones wait for their batch");
+        assertEquals(2, parked.stream().filter(c -> c.writer().pingPending()).count());
+    }
+
+    @Test
+    void aConnectionThatSpeaksOrClosesBeforeItsTurnIsNotPinged() throws IOException {
+        List<Connection> fleet = parkedConnections(50);
+        now += 2_001 * MS;
+        sweeper.run();
+        Connection closed = fleet.get(0);
+        closed.close(1000, "bye");
+        long spokeAt = now += 7 * MS;
+        for (Connection c : fleet.subList(1, 50)) {
+            c.lastReadAtNs = spokeAt; // what the reader does on every read
+            c.pingSentAtNs = 0;
+        }
+        sweeper.run();
+        assertEquals(1, scheduler.tasks.size(), "one stream of batches, not a second one per pass");
+        while (!scheduler.tasks.isEmpty()) {
+            scheduler.runNext();
+        }
+        assertTrue(fleet.subList(1, 50).stream().allMatch(c -> c.pingSentAtNs == 0), "no Ping to a peer that spoke");
+        assertEquals(2, fleet.stream().filter(c -> c.writer().pingPending()).count(),
+                "only the first batch, written in the pass before they spoke");
+        assertTrue(closed.pingSentAtNs != spokeAt, "no Ping after the Close");
+    }
+
+    /** Open connections whose readers have parked them: the parker would write to them. */
+    List<Connection> parkedConnections(int n) throws IOException {
+        List<Connection> fleet = openConnections(n);
+        for (Connection c : fleet) {
+            c.startWriter(); // the 101 is out
+            assertTrue(c.writer().claimForPark());
+        }
+        return fleet;
+    }
+
+    List<Connection> openConnections(int n) throws IOException {
+        List<Connection> fleet = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            fleet.add(openConnection());
+        }
+        return fleet;
+    }
+
+    /** Holds what is scheduled until the test runs it, so the pacer's batches go out one by one. */
+    static final class ManualScheduler extends ScheduledThreadPoolExecutor {
+        final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+
+        ManualScheduler() {
+            super(1);
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+            tasks.add(task);
+            return null;
+        }
+
+        void runNext() {
+            tasks.remove().run();
+        }
     }
 
     @Test
