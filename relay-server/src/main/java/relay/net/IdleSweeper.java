@@ -1,12 +1,15 @@
 package relay.net;
 
+import java.util.ArrayList;
+import java.util.List;
 import relay.config.Limits;
 
 /**
  * Enforces the time limits of every connection from one periodic task: handshakes that take too long,
  * idle connections (pinged, then dropped if they stay silent), and closing handshakes the peer never
  * finishes. Runs on the shared scheduler; each pass is a scan of the live set, a few comparisons each.
- * The Pings a pass finds due for parked connections go out spread over the period ({@link KeepAlivePacer}).
+ * The Pings a pass finds due for parked connections go out spread over the period ({@link KeepAlivePacer});
+ * the others' from one virtual thread started after the pass.
  */
 public final class IdleSweeper implements Runnable {
     private final NetContext context;
@@ -15,6 +18,14 @@ public final class IdleSweeper implements Runnable {
     private final long pongTimeoutNs;
     private final long closeTimeoutNs;
     private final KeepAlivePacer pings;
+    /**
+     * Connections this pass found due for a Ping that are not parked. Their Pings are offered from a virtual
+     * thread, not from this scheduler thread: a writer thread woken from a platform thread is queued outside
+     * its carrier's own queue, and with one saturated carrier it waited there for 100-200 ms, and every frame
+     * for it with it (docs/performance.md, "Keep-alive Pings at saturation"). Woken from a virtual thread it
+     * is queued like the writers that senders wake.
+     */
+    private final List<Connection> pingNow = new ArrayList<>();
 
     public IdleSweeper(NetContext context) {
         this.context = context;
@@ -38,6 +49,11 @@ public final class IdleSweeper implements Runnable {
         long now = context.clock().nanoTime();
         context.connections().forEach(c -> sweep(c, now));
         pings.spread();
+        if (!pingNow.isEmpty()) {
+            List<Connection> due = List.copyOf(pingNow);
+            pingNow.clear();
+            Thread.ofVirtual().name("relay-keepalive").start(() -> due.forEach(Connection::sendKeepAlivePing));
+        }
     }
 
     /** Pings to parked connections found due and not sent yet (they go out over the period after the pass). */
@@ -66,7 +82,7 @@ public final class IdleSweeper implements Runnable {
                     if (c.writer().isParked()) {
                         pings.add(c); // the one parker thread writes it: spread out
                     } else {
-                        c.sendKeepAlivePing(); // its own writer thread writes it
+                        pingNow.add(c); // its own writer thread writes it
                     }
                 }
             }
