@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 
 /**
  * The Markdown table of a sitting: one row per load and server, each cell listing that server's runs of that
@@ -21,6 +22,17 @@ public final class SittingTable {
     private static final String[] HEADER = {"load", "server", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
             "CPU µs/delivery", "p99 ratio", "p99.9 ratio", "CPU ratio", "delivered"};
 
+    /**
+     * An extra column before "delivered": per run, how many measured seconds had a delivery slower than
+     * {@code overMs} ({@code count} gives -1 when the run's interval log is missing).
+     */
+    public record Stalls(double overMs, ToIntFunction<RunResult> count) {
+        String header() {
+            String ms = overMs == Math.rint(overMs) ? Long.toString((long) overMs) : number(overMs);
+            return "seconds over " + ms + " ms";
+        }
+    }
+
     private SittingTable() {}
 
     /**
@@ -29,6 +41,11 @@ public final class SittingTable {
      * @param series   the series to report (null: each run's first series but send-lag)
      */
     public static String markdown(List<RunResult> runs, String baseline, String series) {
+        return markdown(runs, baseline, series, null);
+    }
+
+    /** The same, with a column of each run's stalled seconds (none when {@code stalls} is null). */
+    public static String markdown(List<RunResult> runs, String baseline, String series, Stalls stalls) {
         List<RunResult> ordered = new ArrayList<>(runs);
         ordered.sort(Comparator.comparing(RunResult::started));
         Map<List<Object>, Map<String, List<RunResult>>> loads = new LinkedHashMap<>();
@@ -36,13 +53,15 @@ public final class SittingTable {
             loads.computeIfAbsent(List.of(r.scenario(), r.shape()), k -> new LinkedHashMap<>())
                     .computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r);
         }
+        String[] header = withStalls(HEADER, stalls == null ? null : stalls.header());
         StringBuilder out = new StringBuilder();
-        out.append(row(HEADER)).append(row(separator()));
+        out.append(row(header)).append(row(separator(header.length)));
         for (Map.Entry<List<Object>, Map<String, List<RunResult>>> load : loads.entrySet()) {
             String name = loadName(load.getKey(), loads.keySet());
             List<RunResult> base = baseline == null ? null : load.getValue().get(baseline);
             for (Map.Entry<String, List<RunResult>> server : load.getValue().entrySet()) {
-                out.append(row(cells(name, server.getKey(), server.getValue(), base, series)));
+                String[] cells = cells(name, server.getKey(), server.getValue(), base, series);
+                out.append(row(withStalls(cells, stalls == null ? null : stallCounts(server.getValue(), stalls))));
             }
         }
         return out.toString();
@@ -60,6 +79,26 @@ public final class SittingTable {
                 values(runs, r -> r.value(r.primarySeries(series), "p50Ms")), values(runs, p99), values(runs, p999),
                 values(runs, r -> r.value(r.primarySeries(series), "maxMs")), values(runs, cpu),
                 ratios(runs, base, p99), ratios(runs, base, p999), ratios(runs, base, cpu), delivered(runs)};
+    }
+
+    /** {@code cells} with {@code extra} inserted before the last cell ("delivered"); as they are if it is null. */
+    private static String[] withStalls(String[] cells, String extra) {
+        if (extra == null) {
+            return cells;
+        }
+        String[] out = Arrays.copyOf(cells, cells.length + 1);
+        out[cells.length - 1] = extra;
+        out[cells.length] = cells[cells.length - 1];
+        return out;
+    }
+
+    private static String stallCounts(List<RunResult> runs, Stalls stalls) {
+        List<String> cells = new ArrayList<>();
+        for (RunResult r : runs) {
+            int n = stalls.count().applyAsInt(r);
+            cells.add(n < 0 ? "-" : Integer.toString(n));
+        }
+        return String.join(", ", cells);
     }
 
     /** The scenario, plus the options in which it differs from the sitting's other loads of the same scenario. */
@@ -139,8 +178,8 @@ public final class SittingTable {
         return String.format(Locale.ROOT, format, v);
     }
 
-    private static String[] separator() {
-        String[] s = new String[HEADER.length];
+    private static String[] separator(int columns) {
+        String[] s = new String[columns];
         Arrays.fill(s, "---");
         return s;
     }

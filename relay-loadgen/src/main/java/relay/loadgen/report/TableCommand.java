@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -32,6 +34,13 @@ public final class TableCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also write the table to this file.")
     Path out;
 
+    @Option(names = "--stalls-over", paramLabel = "MS",
+            description = "Add a column: per run, the measured seconds with a delivery slower than MS milliseconds (from the run's .hlog).")
+    Double stallsOverMs;
+
+    /** Where each run was read from: its interval log lies beside it. */
+    private final Map<RunResult, Path> readFrom = new IdentityHashMap<>();
+
     @Override
     public Integer call() throws IOException {
         List<RunResult> runs;
@@ -47,7 +56,13 @@ public final class TableCommand implements Callable<Integer> {
         if (baseline != null && runs.stream().noneMatch(r -> r.label().equals(baseline))) {
             System.err.println("table: no run is labelled '" + baseline + "'; the ratio columns stay empty");
         }
-        String table = SittingTable.markdown(runs, baseline, series);
+        if (stallsOverMs != null && !(stallsOverMs > 0)) {
+            System.err.println("table: --stalls-over must be a positive number of milliseconds");
+            return 2;
+        }
+        SittingTable.Stalls stalls = stallsOverMs == null ? null
+                : new SittingTable.Stalls(stallsOverMs, r -> stalledSeconds(r, stallsOverMs));
+        String table = SittingTable.markdown(runs, baseline, series, stalls);
         System.out.print(table);
         if (out != null) {
             if (out.toAbsolutePath().getParent() != null) {
@@ -58,6 +73,21 @@ public final class TableCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The seconds of the run's reported series with a delivery slower than {@code overMs}; -1 without its .hlog. */
+    private int stalledSeconds(RunResult run, double overMs) {
+        Path hlog = readFrom.get(run).resolveSibling(run.scenario() + ".hlog");
+        if (!Files.isRegularFile(hlog)) {
+            System.err.println("table: no interval log " + hlog + "; its stalled seconds are left out");
+            return -1;
+        }
+        try {
+            return IntervalLog.countOver(IntervalLog.read(hlog), run.primarySeries(series), overMs);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("table: cannot read " + hlog + ": " + e.getMessage());
+            return -1;
+        }
+    }
+
     /** The runs under {@link #paths}, or null after saying why there are none. */
     private List<RunResult> read() throws IOException {
         List<RunResult> runs = new ArrayList<>();
@@ -65,11 +95,11 @@ public final class TableCommand implements Callable<Integer> {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> found = Files.walk(path)) {
                     for (Path file : found.filter(f -> f.getFileName().toString().equals(RunResult.FILE_NAME)).sorted().toList()) {
-                        runs.add(RunResult.read(file));
+                        add(runs, file);
                     }
                 }
             } else if (Files.isRegularFile(path)) {
-                runs.add(RunResult.read(path));
+                add(runs, path);
             } else {
                 System.err.println("table: no such file or directory: " + path);
                 return null;
@@ -80,5 +110,11 @@ public final class TableCommand implements Callable<Integer> {
             return null;
         }
         return runs;
+    }
+
+    private void add(List<RunResult> runs, Path file) throws IOException {
+        RunResult run = RunResult.read(file);
+        readFrom.put(run, file);
+        runs.add(run);
     }
 }

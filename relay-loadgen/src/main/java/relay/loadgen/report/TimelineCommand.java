@@ -6,9 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,22 +36,18 @@ public final class TimelineCommand implements Callable<Integer> {
             return 2;
         }
         List<String[]> rows = new ArrayList<>();
-        try (HistogramLogReader reader = new HistogramLogReader(hlog.toFile())) {
-            EncodableHistogram read;
-            while ((read = reader.nextIntervalHistogram()) != null) {
-                Histogram h = (Histogram) read;
-                String series = h.getTag() == null ? "latency" : h.getTag();
-                if (only == null ? series.equals("send-lag") : !series.equals(only)) {
-                    continue;
-                }
-                double maxMs = h.getMaxValue() / LatencyLog.NS_PER_MS;
-                if (h.getTotalCount() == 0 || (overMs > 0 && maxMs <= overMs)) {
-                    continue;
-                }
-                double second = h.getStartTimeStamp() / 1000.0 - reader.getStartTimeSec();
-                rows.add(new String[] {String.format(Locale.ROOT, "%.1f", second), series,
-                        Long.toString(h.getTotalCount()), ms(h, 50), ms(h, 99), ms(h, 99.9), RunSummary.ms(maxMs)});
+        for (IntervalLog.Interval interval : IntervalLog.read(hlog)) {
+            Histogram h = interval.histogram();
+            String series = interval.series();
+            if (only == null ? series.equals("send-lag") : !series.equals(only)) {
+                continue;
             }
+            double maxMs = interval.maxMs();
+            if (h.getTotalCount() == 0 || (overMs > 0 && maxMs <= overMs)) {
+                continue;
+            }
+            rows.add(new String[] {String.format(Locale.ROOT, "%.1f", interval.second()), series,
+                    Long.toString(h.getTotalCount()), ms(h, 50), ms(h, 99), ms(h, 99.9), RunSummary.ms(maxMs)});
         }
         System.out.print(RunSummary.formatTable(new String[] {"second", "series", "count", "p50", "p99", "p99.9", "max"}, rows));
         System.out.println("(seconds since the generator started; the log holds the measured seconds; latencies in ms"

@@ -140,4 +140,47 @@ class TableCommandTest {
         assertEquals(2, none.exit());
         assertTrue(none.err().contains("no summary.json"), none.err());
     }
+
+    /** An interval log beside a run's summary.json: three measured seconds, {@code slow} of them with a 20 ms delivery. */
+    private void intervalLog(String run, int slow) throws Exception {
+        long ms = 1_000_000;
+        try (LatencyLog log = new LatencyLog(dir.resolve(run).resolve("carparty.hlog"), List.of("broadcast", "send-lag"),
+                "relay", "{}", System.currentTimeMillis())) {
+            for (int second = 0; second < 3; second++) {
+                log.record(0, ms);
+                log.record(1, 30 * ms); // send-lag is not the reported series: never counted
+                if (second < slow) {
+                    log.record(0, 20 * ms);
+                }
+                log.tick(true);
+            }
+        }
+    }
+
+    @Test
+    void stallsOverCountsEachRunsSecondsWithASlowerDeliveryFromItsIntervalLog() throws Exception {
+        summary("1-carparty/relay-1", "carparty", "relay", "2026-11-24T09:00:00Z", 10, 0.2, 1.2, 5.5, 6.0, 1000, 1000, "{}");
+        summary("1-carparty/relay-2", "carparty", "relay", "2026-11-24T09:02:00Z", 10, 0.21, 0.9, 4.4, 7.5, 1000, 1000, "{}");
+        summary("1-carparty/uws-1", "carparty", "uws", "2026-11-24T09:01:00Z", 10, 0.18, 1.5, 5.0, 5.0, 1000, 1000, "{}");
+        intervalLog("1-carparty/relay-1", 2);
+        intervalLog("1-carparty/relay-2", 0);
+
+        Result r = table("--stalls-over", "5", dir.toString());
+
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("| load | server | p50 ms | p99 ms | p99.9 ms | max ms | CPU µs/delivery | p99 ratio | "
+                + "p99.9 ratio | CPU ratio | seconds over 5 ms | delivered |"), r.out());
+        List<List<String>> rows = r.rows().stream().map(TableCommandTest::cells).toList();
+        assertEquals(List.of("relay", "2, 0", "all"), List.of(rows.get(0).get(1), rows.get(0).get(10), rows.get(0).get(11)));
+        assertEquals(List.of("uws", "-", "all"), List.of(rows.get(1).get(1), rows.get(1).get(10), rows.get(1).get(11)),
+                "a run without its interval log");
+        assertTrue(r.err().contains("no interval log"), r.err());
+
+        assertEquals(12, cells(table("--stalls-over", "20.1", dir.toString()).rows().get(0)).size());
+        assertEquals("0, 0", cells(table("--stalls-over", "20.1", dir.toString()).rows().get(0)).get(10),
+                "20 ms is not over 20.1 ms");
+        Result bad = table("--stalls-over", "0", dir.toString());
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("--stalls-over"), bad.err());
+    }
 }
