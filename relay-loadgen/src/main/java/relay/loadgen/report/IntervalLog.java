@@ -2,8 +2,7 @@ package relay.loadgen.report;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.function.Consumer;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
@@ -22,28 +21,30 @@ final class IntervalLog {
 
     private IntervalLog() {}
 
-    /** Every interval of every series, in the order written; untagged histograms are series "latency". */
-    static List<Interval> read(Path hlog) throws IOException {
-        List<Interval> intervals = new ArrayList<>();
+    /**
+     * Hands every interval of every series to {@code action}, in the order written; untagged histograms are
+     * series "latency". One at a time: a decoded interval is a full histogram, and a soak's log holds
+     * thousands of them.
+     */
+    static void forEach(Path hlog, Consumer<Interval> action) throws IOException {
         try (HistogramLogReader reader = new HistogramLogReader(hlog.toFile())) {
             EncodableHistogram read;
             while ((read = reader.nextIntervalHistogram()) != null) {
                 Histogram h = (Histogram) read;
-                intervals.add(new Interval(h.getTag() == null ? "latency" : h.getTag(),
+                action.accept(new Interval(h.getTag() == null ? "latency" : h.getTag(),
                         h.getStartTimeStamp() / 1000.0 - reader.getStartTimeSec(), h));
             }
         }
-        return intervals;
     }
 
     /** How many intervals of {@code series} had a delivery slower than {@code overMs}: a run's stalled seconds. */
-    static int countOver(List<Interval> intervals, String series, double overMs) {
-        int n = 0;
-        for (Interval i : intervals) {
-            if (i.series().equals(series) && i.histogram().getTotalCount() > 0 && i.maxMs() > overMs) {
-                n++;
+    static int countOver(Path hlog, String series, double overMs) throws IOException {
+        int[] n = {0};
+        forEach(hlog, i -> {
+            if (i.series().equals(series) && i.maxMs() > overMs) {
+                n[0]++;
             }
-        }
-        return n;
+        });
+        return n[0];
     }
 }

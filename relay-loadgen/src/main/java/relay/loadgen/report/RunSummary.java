@@ -9,9 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogReader;
 
 /**
  * A run's latency, read back from its {@code .hlog}: per series (the hlog tag) the sum of all intervals
@@ -58,20 +56,16 @@ public record RunSummary(String label, String configJson, Map<String, Series> se
         }
         Map<String, Histogram> totals = new LinkedHashMap<>();
         Map<String, double[]> windows = new LinkedHashMap<>();
-        try (HistogramLogReader reader = new HistogramLogReader(hlog.toFile())) {
-            EncodableHistogram h;
-            while ((h = reader.nextIntervalHistogram()) != null) {
-                String tag = h.getTag() == null ? "latency" : h.getTag();
-                totals.computeIfAbsent(tag, t -> new Histogram(1, LatencyLog.HIGHEST_TRACKABLE_NS, LatencyLog.SIGNIFICANT_DIGITS))
-                        .add((Histogram) h);
-                double[] w = windows.computeIfAbsent(tag, t -> new double[] {Double.MAX_VALUE, 0});
-                if (((Histogram) h).getTotalCount() == 0) {
-                    continue; // a series' window spans its non-empty intervals (set-up-only series, gaps)
-                }
+        IntervalLog.forEach(hlog, interval -> {
+            Histogram h = interval.histogram();
+            totals.computeIfAbsent(interval.series(),
+                    t -> new Histogram(1, LatencyLog.HIGHEST_TRACKABLE_NS, LatencyLog.SIGNIFICANT_DIGITS)).add(h);
+            double[] w = windows.computeIfAbsent(interval.series(), t -> new double[] {Double.MAX_VALUE, 0});
+            if (h.getTotalCount() > 0) { // a series' window spans its non-empty intervals (set-up-only series, gaps)
                 w[0] = Math.min(w[0], h.getStartTimeStamp() / 1000.0);
                 w[1] = Math.max(w[1], h.getEndTimeStamp() / 1000.0);
             }
-        }
+        });
         Map<String, Series> series = new LinkedHashMap<>();
         totals.forEach((name, histogram) -> {
             double[] w = windows.get(name);

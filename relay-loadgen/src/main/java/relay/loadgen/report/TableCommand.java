@@ -81,7 +81,7 @@ public final class TableCommand implements Callable<Integer> {
             return -1;
         }
         try {
-            return IntervalLog.countOver(IntervalLog.read(hlog), run.primarySeries(series), overMs);
+            return IntervalLog.countOver(hlog, run.primarySeries(series), overMs);
         } catch (IOException | RuntimeException e) {
             System.err.println("table: cannot read " + hlog + ": " + e.getMessage());
             return -1;

@@ -36,19 +36,15 @@ public final class TimelineCommand implements Callable<Integer> {
             return 2;
         }
         List<String[]> rows = new ArrayList<>();
-        for (IntervalLog.Interval interval : IntervalLog.read(hlog)) {
+        IntervalLog.forEach(hlog, interval -> {
             Histogram h = interval.histogram();
             String series = interval.series();
-            if (only == null ? series.equals("send-lag") : !series.equals(only)) {
-                continue;
+            boolean shown = only == null ? !series.equals("send-lag") : series.equals(only);
+            if (shown && h.getTotalCount() > 0 && !(overMs > 0 && interval.maxMs() <= overMs)) {
+                rows.add(new String[] {String.format(Locale.ROOT, "%.1f", interval.second()), series,
+                        Long.toString(h.getTotalCount()), ms(h, 50), ms(h, 99), ms(h, 99.9), RunSummary.ms(interval.maxMs())});
             }
-            double maxMs = interval.maxMs();
-            if (h.getTotalCount() == 0 || (overMs > 0 && maxMs <= overMs)) {
-                continue;
-            }
-            rows.add(new String[] {String.format(Locale.ROOT, "%.1f", interval.second()), series,
-                    Long.toString(h.getTotalCount()), ms(h, 50), ms(h, 99), ms(h, 99.9), RunSummary.ms(maxMs)});
-        }
+        });
         System.out.print(RunSummary.formatTable(new String[] {"second", "series", "count", "p50", "p99", "p99.9", "max"}, rows));
         System.out.println("(seconds since the generator started; the log holds the measured seconds; latencies in ms"
                 + (overMs > 0 ? "; only intervals with a max above " + RunSummary.ms(overMs) + " ms)" : ")"));
