@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import relay.cluster.Cluster;
+import relay.config.Limits;
 import relay.config.RelayConfig;
 import relay.http.HttpRoutes;
 import relay.http.MetricsPage;
@@ -67,7 +68,17 @@ public final class Server implements AutoCloseable {
         });
         this.context = new NetContext(config.limits(), metrics, connections,
                 new WriteBufferPool(WriteBufferPool.DEFAULT_BUFFER_BYTES, 256), NanoClock.SYSTEM, scheduler,
-                new AdmissionControl(config.admission()), new IdleParker(config.limits().idleParkMs(), NanoClock.SYSTEM));
+                new AdmissionControl(config.admission()), parker(config));
+    }
+
+    /**
+     * The idle parker routes parked connections' messages itself only on a single node: in a cluster, routing
+     * may wait for a Redis round trip, which must hold up one connection, not every parked one.
+     */
+    private static IdleParker parker(RelayConfig config) {
+        Limits limits = config.limits();
+        int inPlaceRate = config.cluster() == null ? limits.parkedMessagesPerSecond() : 0;
+        return new IdleParker(limits.idleParkMs(), inPlaceRate, NanoClock.SYSTEM);
     }
 
     /** Binds every listener and starts accepting; throws if a port cannot be bound. */

@@ -73,6 +73,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--idle-park-ms", description = "A connection whose client sends nothing for this long gives up its threads until the client speaks (the idle parker writes what is sent to it meanwhile), halving its memory; 0 turns parking off (default: ${DEFAULT-VALUE}).")
     long idleParkMs = Limits.DEFAULT_IDLE_PARK_MS;
 
+    @Option(names = "--parked-messages-per-second", description = "A parked connection's messages are routed by the idle parker's thread, event-loop style, while its client sends at most this many a second; a faster client gets its reader thread back. 0 gives it back for every message (default: ${DEFAULT-VALUE}).")
+    int parkedMessagesPerSecond = Limits.DEFAULT_PARKED_MESSAGES_PER_SECOND;
+
     @Option(names = "--max-connections", description = "Open sockets in all; more get 503 (default: ${DEFAULT-VALUE}).")
     int maxConnections = Admission.DEFAULT_MAX_CONNECTIONS;
 
@@ -144,7 +147,8 @@ public final class Main implements Callable<Integer> {
             }
         }
         Limits limits = new Limits(maxMessageBytes, maxHeaderBytes, handshakeTimeoutMs, pingIntervalMs, pongTimeoutMs,
-                closeTimeoutMs, outboundMaxMessages, outboundMaxBytes, readBufferBytes, idleParkMs);
+                closeTimeoutMs, outboundMaxMessages, outboundMaxBytes, readBufferBytes, idleParkMs,
+                parkedMessagesPerSecond);
         if (maxBytesPerSecond > 0 && maxBytesPerSecond < maxMessageBytes) {
             throw new IllegalArgumentException("--max-bytes-per-second must be at least --max-message-bytes (or 0), "
                     + "or a maximum-size message could never pass");

@@ -14,7 +14,8 @@ public record Limits(
         int outboundMaxMessages,
         long outboundMaxBytes,
         int readBufferBytes,
-        long idleParkMs) {
+        long idleParkMs,
+        int parkedMessagesPerSecond) {
 
     /** Issue 2: 1 MiB, large enough for the 64 KiB messages of the seeds with a wide margin. */
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
@@ -44,12 +45,19 @@ public record Limits(
      * clients, well short of the 20 s ping interval. 0 keeps every connection on its thread.
      */
     public static final long DEFAULT_IDLE_PARK_MS = 5_000;
+    /**
+     * A parked connection's messages are routed by the idle parker's own thread, as an event loop routes them,
+     * while its client sends at most this many a second; a faster one is resumed onto its own reader thread.
+     * 50: well above a game client's input rate or a scanner's, well below what one thread can route. 0
+     * resumes a parked connection for every message.
+     */
+    public static final int DEFAULT_PARKED_MESSAGES_PER_SECOND = 50;
 
     public static Limits defaults() {
         return new Limits(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_HEADER_BYTES, DEFAULT_HANDSHAKE_TIMEOUT_MS,
                 DEFAULT_PING_INTERVAL_MS, DEFAULT_PONG_TIMEOUT_MS, DEFAULT_CLOSE_TIMEOUT_MS,
                 DEFAULT_OUTBOUND_MAX_MESSAGES, DEFAULT_OUTBOUND_MAX_BYTES, DEFAULT_READ_BUFFER_BYTES,
-                DEFAULT_IDLE_PARK_MS);
+                DEFAULT_IDLE_PARK_MS, DEFAULT_PARKED_MESSAGES_PER_SECOND);
     }
 
     /** All limits but the idle-park time, which takes its default. */
@@ -58,6 +66,14 @@ public record Limits(
                   int readBufferBytes) {
         this(maxMessageBytes, maxHeaderBytes, handshakeTimeoutMs, pingIntervalMs, pongTimeoutMs, closeTimeoutMs,
                 outboundMaxMessages, outboundMaxBytes, readBufferBytes, DEFAULT_IDLE_PARK_MS);
+    }
+
+    /** All limits but the parker's message rate, which takes its default. */
+    public Limits(int maxMessageBytes, int maxHeaderBytes, long handshakeTimeoutMs, long pingIntervalMs,
+                  long pongTimeoutMs, long closeTimeoutMs, int outboundMaxMessages, long outboundMaxBytes,
+                  int readBufferBytes, long idleParkMs) {
+        this(maxMessageBytes, maxHeaderBytes, handshakeTimeoutMs, pingIntervalMs, pongTimeoutMs, closeTimeoutMs,
+                outboundMaxMessages, outboundMaxBytes, readBufferBytes, idleParkMs, DEFAULT_PARKED_MESSAGES_PER_SECOND);
     }
 
     public Limits {
@@ -74,6 +90,9 @@ public record Limits(
         }
         if (idleParkMs < 0) {
             throw new IllegalArgumentException("idle park time must not be negative (0 turns parking off)");
+        }
+        if (parkedMessagesPerSecond < 0) {
+            throw new IllegalArgumentException("parked messages per second must not be negative (0 resumes for every message)");
         }
     }
 

@@ -27,6 +27,9 @@ public final class MetricsPage {
                 parker.resumedCount());
         counter(out, "relay_parked_writes_total", "batches of frames the idle parker wrote to parked connections",
                 parker.batchesWrittenCount());
+        counter(out, "relay_parked_reads_routed_total",
+                "reads of parked connections whose messages the idle parker routed itself (--parked-messages-per-second)",
+                parker.routedInPlaceCount());
         gauge(out, "relay_sockets_live", "accepted sockets not yet released, including handshakes", connections.size());
         counter(out, "relay_connections_accepted_total", "TCP connections accepted", metrics.connectionsAccepted.sum());
         counter(out, "relay_messages_in_total", "WebSocket messages received", metrics.messagesIn());

@@ -59,6 +59,8 @@ public final class Connection {
     boolean wakeWhenParked;
     /** When the parker last answered this connection's keep-alive in place; touched only by the parker's thread. */
     long keepAliveAtNs;
+    /** When the parker last handled this connection's messages in place; touched only by the parker's thread. */
+    long inPlaceAtNs;
     /** Bytes the parker read but did not handle, for the resumed reader; set before its thread starts. */
     byte[] resumeBytes;
 
@@ -73,7 +75,7 @@ public final class Connection {
         this.remoteAddress = describe(channel);
         this.writer = new ConnectionWriter(channel, context.limits().outboundMaxMessages(),
                 context.limits().outboundMaxBytes(), context.writeBuffers(), context.metrics(), context.clock(),
-                this::abort, this::closeWritten, () -> context.parker().wake(this));
+                this::abort, this::closeWritten, () -> context.parker().wake(this), context.parker()::deferWake);
     }
 
     public long id() {
@@ -232,6 +234,15 @@ public final class Connection {
         byte[] unread = resumeBytes;
         resumeBytes = null;
         Thread.ofVirtual().start(() -> reader.resume(unread));
+    }
+
+    /**
+     * Called by the {@link IdleParker}: handles whole frames it read from this parked connection, on its own
+     * thread. True when the connection may stay parked; false when it must be resumed (with any bytes left
+     * over in {@link #resumeBytes}).
+     */
+    boolean handleWhileParked(byte[] bytes, int offset, int length) {
+        return reader.handleWhileParked(bytes, offset, length);
     }
 
     /** Starts writing queued frames; called once the 101 response is on the wire. */

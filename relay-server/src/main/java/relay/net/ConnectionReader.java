@@ -71,7 +71,8 @@ final class ConnectionReader implements Runnable, MessageHandler {
         this.limits = connection.context().limits();
         this.admission = connection.context().admission().limits();
         this.clock = connection.context().clock();
-        this.parkTiming = new ParkTiming(connection.context().parker().parkAfterNs());
+        IdleParker parker = connection.context().parker();
+        this.parkTiming = new ParkTiming(parker.parkAfterNs(), parker.inPlaceGapNs());
     }
 
     @Override
@@ -244,7 +245,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
                 }
                 n = readTimed(timed);
                 if (n == TIMED_OUT) {
-                    if (parkIfIdle()) {
+                    if (parkIfIdle(true)) {
                         return true;
                     }
                     // Its writer was mid-batch, or a frame came in between: wait longer before trying again,
@@ -260,7 +261,8 @@ final class ConnectionReader implements Runnable, MessageHandler {
                 return false;
             }
             long now = clock.nanoTime();
-            quiet = parkTiming.timeNextRead(now - connection.lastReadAtNs);
+            long gap = now - connection.lastReadAtNs;
+            quiet = parkTiming.timeNextRead(gap);
             connection.lastReadAtNs = now;
             connection.pingSentAtNs = 0;
             if (discarding) {
@@ -268,6 +270,10 @@ final class ConnectionReader implements Runnable, MessageHandler {
                 continue;
             }
             buffer.consumed(decode(buffer.array(), 0, buffer.length()), n, now);
+            if (parkTiming.slowEnoughToPark(gap) && connection.context().parker().hasRoomInPlace()
+                    && parkIfIdle(false)) {
+                return true; // a slow client: the parker routes its messages from now on
+            }
         }
     }
 
@@ -297,11 +303,12 @@ final class ConnectionReader implements Runnable, MessageHandler {
     }
 
     /**
-     * After a whole park time without reading: if no message is half read, hands the connection to the
-     * {@link IdleParker} and lets this thread end. The client may still be sent to (a listener): the parker
-     * writes to parked connections, so a writer thread that is between batches is let go first.
+     * After a whole park time without reading, or a run of slow reads: if no message is half read, hands the
+     * connection to the {@link IdleParker} and lets this thread end. The client may still be sent to (a
+     * listener): the parker writes to parked connections, so a writer thread that is between batches is let
+     * go first.
      */
-    private boolean parkIfIdle() throws IOException {
+    private boolean parkIfIdle(boolean afterTimeout) throws IOException {
         ConnectionWriter writer = connection.writer();
         if (writer.hasThread()) {
             if (!writer.retireIfIdleSince(clock.nanoTime())) {
@@ -316,7 +323,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
                 }
             }
         }
-        return park(true);
+        return park(afterTimeout);
     }
 
     /**
@@ -337,6 +344,23 @@ final class ConnectionReader implements Runnable, MessageHandler {
         parkTiming.parked(clock.nanoTime(), afterTimeout);
         connection.context().parker().park(connection);
         return true;
+    }
+
+    /**
+     * Decodes and routes frames the parker read while the connection has no thread of its own (see
+     * {@link IdleParker}); the parker's thread runs the endpoint's callbacks. True when the connection may
+     * stay parked: everything was consumed and it is still open and in good standing.
+     */
+    boolean handleWhileParked(byte[] bytes, int offset, int length) {
+        long now = clock.nanoTime();
+        connection.lastReadAtNs = now;
+        connection.pingSentAtNs = 0;
+        int consumed = decode(bytes, offset, length);
+        if (consumed < length) {
+            connection.resumeBytes = java.util.Arrays.copyOfRange(bytes, offset + consumed, offset + length);
+            return false;
+        }
+        return !discarding && connection.isOpen();
     }
 
     /** Feeds bytes to the frame reader; a violation fails the connection and switches to discarding. */

@@ -6,6 +6,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.jctools.queues.MpscChunkedArrayQueue;
 import relay.metrics.Metrics;
 
@@ -66,6 +67,8 @@ final class ConnectionWriter implements Runnable {
     private final Runnable onWriteFailure;
     private final Runnable onCloseWritten;
     private final Runnable onWakeWhileParked;
+    /** Takes a wake-up of the writer thread that the calling thread must not do itself; false: do it now. */
+    private final Predicate<ConnectionWriter> deferWake;
 
     private volatile Thread thread;
     /** False until the 101 is written: frames queued before then wait for {@link #start}. */
@@ -98,7 +101,7 @@ final class ConnectionWriter implements Runnable {
 
     ConnectionWriter(SocketChannel channel, int maxMessages, long maxQueuedBytes, WriteBufferPool buffers,
                      Metrics metrics, NanoClock clock, Runnable onWriteFailure, Runnable onCloseWritten,
-                     Runnable onWakeWhileParked) {
+                     Runnable onWakeWhileParked, Predicate<ConnectionWriter> deferWake) {
         this.channel = channel;
         this.clock = clock;
         // JCTools rounds a queue's capacity up to a power of two (at least 16), so the exact message bound is
@@ -110,6 +113,7 @@ final class ConnectionWriter implements Runnable {
         this.onWriteFailure = onWriteFailure;
         this.onCloseWritten = onCloseWritten;
         this.onWakeWhileParked = onWakeWhileParked;
+        this.deferWake = deferWake;
     }
 
     /**
@@ -244,6 +248,14 @@ final class ConnectionWriter implements Runnable {
         if ((int) WAKE.getAndSet(this, 1) != 0 || !enabled) {
             return;
         }
+        if ((int) RUNNING.getVolatile(this) != PARKED && deferWake.test(this)) {
+            return; // the idle parker routing in place: a virtual thread wakes the writer after its pass
+        }
+        wakeNow();
+    }
+
+    /** Unparks or starts the writer thread, or hands a parked connection's frames to the parker. */
+    void wakeNow() {
         while (true) {
             int state = (int) RUNNING.getVolatile(this);
             if (state == 1) {

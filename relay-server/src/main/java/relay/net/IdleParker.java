@@ -35,8 +35,15 @@ import relay.ws.Opcode;
  * {@link ConnectionWriter#writeWhileParked}).
  *
  * <p>Keep-alive traffic does not resume a connection either: the sweeper's Ping is written like any frame,
- * and the client's Pong (or its own Ping, answered with a Pong) is read and handled here. Anything else read
- * here is handed to the resumed reader as it was.
+ * and the client's Pong (or its own Ping, answered with a Pong) is read and handled here.
+ *
+ * <p>Nor does a slow client's message: whole, small data frames from a client that sends at most
+ * {@code --parked-messages-per-second} are decoded and routed on this thread, with the connection's own frame
+ * decoder, and what they send to other parked connections is written in the same pass, as an event loop
+ * would: no thread is woken for the message at all. A faster client, anything else (a fragment, a Close, a
+ * frame cut off by the read), a violation, or this thread's routing budget spent, resumes the connection with
+ * the unhandled bytes, and its reader parks it again once its messages come slowly
+ * ({@link ParkTiming#slowEnoughToPark}). Off in a cluster, whose routing may wait for Redis.
  *
  * <p>Only this thread registers, cancels and switches channels back to blocking, so parks and wakes never
  * race on a channel. A wake may arrive before the park it undoes has been processed (a frame queued in
@@ -57,27 +64,61 @@ public final class IdleParker implements AutoCloseable {
      * waits for a Redis round trip), and then by this.
      */
     static final long WAKE_BACKSTOP_MS = 10;
+    /**
+     * Routing parked connections' messages in place takes at most {@link #IN_PLACE_BUDGET_NS} of every window
+     * of this length; past it, a connection with a message is resumed onto its own reader thread, so that a
+     * busy server spreads the work over its carriers instead of queueing it behind this one thread.
+     */
+    static final long IN_PLACE_WINDOW_NS = 100_000_000L;
+    static final long IN_PLACE_BUDGET_NS = 50_000_000L;
 
     private final long parkAfterNs;
     private final Selector selector;
     private final MpscUnboundedArrayQueue<Connection> parks = new MpscUnboundedArrayQueue<>(256);
     private final MpscUnboundedArrayQueue<Connection> wakes = new MpscUnboundedArrayQueue<>(256);
-    /** What a parked connection sent: room for a few control frames; more than that resumes it anyway. */
-    private final ByteBuffer inbound = ByteBuffer.allocate(ReadBuffer.INITIAL_BYTES);
+    /**
+     * What a parked connection sent. One buffer for every parked connection, so it can be roomy: messages up to
+     * about this size are routed in place, a larger one resumes its connection.
+     */
+    static final int INBOUND_BYTES = 16 * 1024;
+    private final ByteBuffer inbound = ByteBuffer.allocate(INBOUND_BYTES);
     private final NanoClock clock;
     private final AtomicInteger parked = new AtomicInteger();
     private final LongAdder resumed = new LongAdder();
     private final LongAdder batchesWritten = new LongAdder();
     private final List<Connection> resuming = new ArrayList<>();
+    /** Writer threads to wake after this pass, from a virtual thread (see {@link #deferWake}). */
+    private final List<ConnectionWriter> deferredWakes = new ArrayList<>();
     private final Thread thread;
+    /**
+     * A parked connection's messages are routed here if they come at least this far apart (the configured
+     * {@code --parked-messages-per-second}); Long.MAX_VALUE when never.
+     */
+    private final long inPlaceGapNs;
+    private long inPlaceWindowStartNs;
+    private long inPlaceSpentNs;
+    /** Set while this window's budget is spent: readers do not park for the sake of in-place routing then. */
+    private volatile boolean inPlaceFull;
+    private final LongAdder routedInPlace = new LongAdder();
     private volatile boolean open = true;
     /** Threads routing a message right now: their wakes of the selector wait until they finish. */
     private final AtomicInteger holds = new AtomicInteger();
     /** Set by every wake and park; whoever wakes the selector clears it. */
     private final AtomicBoolean wakePending = new AtomicBoolean();
 
-    /** @param parkAfterMs idle time after which a connection is parked; 0 never parks (and starts no thread) */
+    /** A parker that resumes a parked connection for every message it sends. */
     public IdleParker(long parkAfterMs, NanoClock clock) {
+        this(parkAfterMs, 0, clock);
+    }
+
+    /**
+     * @param parkAfterMs idle time after which a connection is parked; 0 never parks (and starts no thread)
+     * @param inPlaceMessagesPerSecond the most messages a second a parked connection may send and still have
+     *     them routed by this thread; 0 resumes it for every message
+     */
+    public IdleParker(long parkAfterMs, int inPlaceMessagesPerSecond, NanoClock clock) {
+        this.inPlaceGapNs = inPlaceMessagesPerSecond > 0 && parkAfterMs > 0
+                ? 1_000_000_000L / inPlaceMessagesPerSecond : Long.MAX_VALUE;
         if (parkAfterMs < 0) {
             throw new IllegalArgumentException("idle park time must not be negative");
         }
@@ -101,6 +142,19 @@ public final class IdleParker implements AutoCloseable {
         return new IdleParker(0, NanoClock.SYSTEM);
     }
 
+    /**
+     * The shortest gap between a parked connection's messages that this thread routes in place;
+     * Long.MAX_VALUE when it never does. A reader whose messages come well over this far apart parks again.
+     */
+    long inPlaceGapNs() {
+        return inPlaceGapNs;
+    }
+
+    /** Whether this thread has time to route more messages in place right now. */
+    boolean hasRoomInPlace() {
+        return !inPlaceFull;
+    }
+
     /** How long a connection must be idle before its reader parks it; 0 when parking is off. */
     long parkAfterNs() {
         return parkAfterNs;
@@ -114,6 +168,11 @@ public final class IdleParker implements AutoCloseable {
     /** Resumptions so far: how often parked connections needed a thread again. */
     public long resumedCount() {
         return resumed.sum();
+    }
+
+    /** Reads of parked connections whose messages this thread routed itself, without resuming them. */
+    public long routedInPlaceCount() {
+        return routedInPlace.sum();
     }
 
     /** Batches written to parked connections so far, each one non-blocking write instead of a resume. */
@@ -158,6 +217,9 @@ public final class IdleParker implements AutoCloseable {
     void releaseWakeups() {
         if (selector != null) {
             holds.decrementAndGet();
+            if (Thread.currentThread() == thread) {
+                return; // routing a message in place: the loop collects what it queued before it selects again
+            }
             if (wakePending.get()) {
                 wakeSelector();
             }
@@ -195,7 +257,12 @@ public final class IdleParker implements AutoCloseable {
                     }
                 }
                 selector.selectedKeys().clear();
+                if (wakePending.getAndSet(false)) {
+                    collectParks(); // queued while this thread routed messages in place
+                    collectWakes();
+                }
                 resumeCollected();
+                wakeDeferred();
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.SEVERE, "idle parker failed; resuming every parked connection", e);
@@ -270,6 +337,9 @@ public final class IdleParker implements AutoCloseable {
         while (at < n) {
             int length = keepAliveFrameLength(bytes, at, n);
             if (length < 0) {
+                if (mayRouteInPlace(c, now) && wholeDataFrames(bytes, at, n)) {
+                    return routeInPlace(c, bytes, at, n, now);
+                }
                 c.resumeBytes = Arrays.copyOfRange(bytes, at, n);
                 return false;
             }
@@ -282,6 +352,93 @@ public final class IdleParker implements AutoCloseable {
         c.lastReadAtNs = now;
         c.pingSentAtNs = 0;
         return true;
+    }
+
+    /**
+     * Called by a writer about to be woken. From this thread (routing a message in place, or resuming a
+     * connection), the wake of a writer thread is collected, and one virtual thread does them all after the
+     * pass: a virtual thread unparked or started from a platform thread is queued outside its carrier's own
+     * queue, where at saturation it waited 100-200 ms behind everything the carrier had queued locally
+     * (docs/performance.md, "Keep-alive Pings at saturation"). Other threads wake writers themselves.
+     */
+    boolean deferWake(ConnectionWriter writer) {
+        if (Thread.currentThread() != thread) {
+            return false;
+        }
+        deferredWakes.add(writer);
+        return true;
+    }
+
+    private void wakeDeferred() {
+        if (!deferredWakes.isEmpty()) {
+            List<ConnectionWriter> due = List.copyOf(deferredWakes);
+            deferredWakes.clear();
+            Thread.ofVirtual().name("relay-parker-wakes").start(() -> due.forEach(ConnectionWriter::wakeNow));
+        }
+    }
+
+    /** Whether a parked connection's messages may be routed on this thread now: not too often, within budget. */
+    private boolean mayRouteInPlace(Connection c, long now) {
+        if (inPlaceGapNs == Long.MAX_VALUE || (c.inPlaceAtNs != 0 && now - c.inPlaceAtNs < inPlaceGapNs)) {
+            return false;
+        }
+        if (now - inPlaceWindowStartNs > IN_PLACE_WINDOW_NS) {
+            inPlaceWindowStartNs = now;
+            inPlaceSpentNs = 0;
+            if (inPlaceFull) {
+                inPlaceFull = false;
+            }
+        }
+        return !inPlaceFull;
+    }
+
+    /**
+     * Routes what a parked connection sent from this thread, the way an event loop does: no reader thread to
+     * wake, and deliveries to parked recipients are written in the same pass. False when it must be resumed
+     * (it broke the protocol, was closed, or left part of a frame).
+     */
+    private boolean routeInPlace(Connection c, byte[] bytes, int at, int end, long now) {
+        c.inPlaceAtNs = now;
+        boolean staysParked = c.handleWhileParked(bytes, at, end - at);
+        inPlaceSpentNs += clock.nanoTime() - now;
+        if (inPlaceSpentNs >= IN_PLACE_BUDGET_NS) {
+            inPlaceFull = true;
+        }
+        routedInPlace.increment();
+        return staysParked;
+    }
+
+    /**
+     * Whether {@code bytes[at..end)} holds only whole, final, masked Text, Binary, Ping and Pong frames of at
+     * most 65,535 bytes each: what this thread handles in place. Anything else (a fragment, a Close, a frame
+     * cut off by the read) goes to the connection's resumed reader.
+     */
+    static boolean wholeDataFrames(byte[] bytes, int at, int end) {
+        while (at < end) {
+            if (end - at < 2) {
+                return false;
+            }
+            int first = bytes[at] & 0xFF;
+            int second = bytes[at + 1] & 0xFF;
+            int opcode = first & 0x0F;
+            boolean simple = opcode == Opcode.TEXT || opcode == Opcode.BINARY || opcode == Opcode.PING || opcode == Opcode.PONG;
+            if ((first & 0xF0) != 0x80 || !simple || (second & 0x80) == 0) {
+                return false;
+            }
+            int length = second & 0x7F;
+            int header = 6;
+            if (length == 126) {
+                if (end - at < 4) {
+                    return false;
+                }
+                length = ((bytes[at + 2] & 0xFF) << 8) | (bytes[at + 3] & 0xFF);
+                header = 8;
+            } else if (length == 127) {
+                return false;
+            }
+            at += header + length;
+        }
+        return at == end;
     }
 
     /** The length of a complete masked Ping or Pong at {@code at}, or -1 for anything else (or a partial one). */
@@ -344,6 +501,7 @@ public final class IdleParker implements AutoCloseable {
                 collect((Connection) key.attachment());
             }
             resumeCollected();
+            wakeDeferred();
             selector.close();
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "idle parker could not resume every connection", e);

@@ -24,18 +24,36 @@ final class ParkTiming {
     static final int SOON_FACTOR = 4;
     /** A connection's park time grows to at most this many times the configured one. */
     static final int MAX_STRETCH = 16;
+    /**
+     * This many reads in a row, each at least twice the parker's in-place gap after the one before, show a
+     * client slow enough for the parker to route its messages: the connection parks again at once. Twice,
+     * so that a client near the limit does not go back and forth.
+     */
+    static final int SLOW_READS_TO_PARK = 4;
 
     private final long configuredNs;
+    /** Gaps at least this long count as slow; Long.MAX_VALUE when the parker routes nothing itself. */
+    private final long slowGapNs;
+    private int slowReads;
     private long parkAfterNs;
     private long parkedAtNs;
     private boolean parkedOnTimeout;
     private int failedParks;
     private int reads;
 
-    /** @param configuredNs the server's idle-park time; 0 turns parking off */
+    /** A timing for a parker that routes no messages itself. */
     ParkTiming(long configuredNs) {
+        this(configuredNs, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param configuredNs the server's idle-park time; 0 turns parking off
+     * @param inPlaceGapNs the shortest gap between messages the parker routes itself, Long.MAX_VALUE for none
+     */
+    ParkTiming(long configuredNs, long inPlaceGapNs) {
         this.configuredNs = configuredNs;
         this.parkAfterNs = configuredNs;
+        this.slowGapNs = configuredNs > 0 && inPlaceGapNs < Long.MAX_VALUE / 2 ? 2 * inPlaceGapNs : Long.MAX_VALUE;
     }
 
     boolean enabled() {
@@ -57,6 +75,16 @@ final class ParkTiming {
         }
         reads = Math.min(reads + 1, TIMED_FIRST_READS + 1);
         return reads <= TIMED_FIRST_READS || gapNs >= Math.min(QUIET_GAP_NS, parkAfterNs);
+    }
+
+    /**
+     * Called after each read, with the gap since the one before: whether the client has been slow for
+     * {@link #SLOW_READS_TO_PARK} reads, so that the connection should park now and have the parker route
+     * its messages.
+     */
+    boolean slowEnoughToPark(long gapNs) {
+        slowReads = gapNs >= slowGapNs ? Math.min(slowReads + 1, SLOW_READS_TO_PARK) : 0;
+        return slowReads >= SLOW_READS_TO_PARK;
     }
 
     /** The timeout of the next timed read: the park time, doubled for each park the busy writer prevented. */
@@ -87,5 +115,6 @@ final class ParkTiming {
         parkedOnTimeout = false;
         failedParks = 0;
         reads = 0;
+        slowReads = 0;
     }
 }

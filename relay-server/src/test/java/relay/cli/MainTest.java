@@ -55,6 +55,14 @@ class MainTest {
     }
 
     @Test
+    void theParkerRoutesUpTo50MessagesASecondPerConnectionByDefault() {
+        assertEquals(50, parse().limits().parkedMessagesPerSecond());
+        assertEquals(0, parse("--parked-messages-per-second", "0").limits().parkedMessagesPerSecond());
+        assertEquals(200, parse("--parked-messages-per-second", "200").limits().parkedMessagesPerSecond());
+        assertThrows(IllegalArgumentException.class, () -> parse("--parked-messages-per-second", "-1"));
+    }
+
+    @Test
     void studioOptions() {
         RelayConfig config = parse("--studio-tokens", "/etc/relay/tokens", "--studio-idle-ms", "400");
         assertEquals(java.nio.file.Path.of("/etc/relay/tokens"), config.studioTokens());

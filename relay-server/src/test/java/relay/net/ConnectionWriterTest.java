@@ -24,6 +24,8 @@ import relay.ws.Opcode;
 @Timeout(20)
 class ConnectionWriterTest {
     static final Runnable NOTHING = () -> { };
+    /** Every wake-up done by the thread that queues (as on any thread but the idle parker's). */
+    static final java.util.function.Predicate<ConnectionWriter> NOW = writer -> false;
 
     /** A connected loopback pair: the accepted channel the writer writes, and the peer that reads it. */
     private record Loopback(Socket peer, SocketChannel channel) implements AutoCloseable {
@@ -58,7 +60,8 @@ class ConnectionWriterTest {
     }
 
     static ConnectionWriter writer(SocketChannel channel, int maxMessages, long maxBytes) {
-        return new ConnectionWriter(channel, maxMessages, maxBytes, new WriteBufferPool(1024, 4), new Metrics(), NanoClock.SYSTEM, NOTHING, NOTHING, NOTHING);
+        return new ConnectionWriter(channel, maxMessages, maxBytes, new WriteBufferPool(1024, 4), new Metrics(), NanoClock.SYSTEM, NOTHING, NOTHING, NOTHING,
+                NOW);
     }
 
     @ParameterizedTest(name = "exactly {0} messages are queued, not a power of two more")
@@ -142,7 +145,7 @@ class ConnectionWriterTest {
             SocketChannel channel = loop.channel();
             java.util.concurrent.atomic.AtomicInteger wakes = new java.util.concurrent.atomic.AtomicInteger();
             ConnectionWriter w = new ConnectionWriter(channel, 16, 1 << 20, new WriteBufferPool(1024, 4), new Metrics(),
-                    NanoClock.SYSTEM, NOTHING, NOTHING, wakes::incrementAndGet);
+                    NanoClock.SYSTEM, NOTHING, NOTHING, wakes::incrementAndGet, NOW);
             w.start();
             byte[] hello = FrameWriter.encodeText("hello");
             assertTrue(w.offer(hello));
@@ -170,7 +173,7 @@ class ConnectionWriterTest {
     private static ConnectionWriter parkedWriter(SocketChannel channel, java.util.concurrent.atomic.AtomicInteger wakes)
             throws Exception {
         ConnectionWriter w = new ConnectionWriter(channel, 1024, 1 << 24, new WriteBufferPool(1024, 4), new Metrics(),
-                NanoClock.SYSTEM, NOTHING, NOTHING, wakes::incrementAndGet);
+                NanoClock.SYSTEM, NOTHING, NOTHING, wakes::incrementAndGet, NOW);
         w.start();
         assertTrue(w.claimForPark());
         channel.configureBlocking(false);

@@ -17,8 +17,8 @@ import relay.ws.CloseCode;
 
 /**
  * Idle connections give up their reader thread to the {@link IdleParker} and come back when needed: data from
- * the client, data for the client, keep-alive answered in place, timeouts and shutdown, all seen by real
- * clients.
+ * the client (routed by the parker while the client is slow, by a resumed reader otherwise), data for the
+ * client, keep-alive answered in place, timeouts and shutdown, all seen by real clients.
  */
 @Timeout(30)
 class IdleParkIT {
@@ -29,16 +29,22 @@ class IdleParkIT {
      */
     private static final long PING_MS = 3_000;
 
-    /** Default limits but a short idle-park time and the given ping interval and pong timeout. */
-    private static Limits parking(long parkMs, long pingIntervalMs, long pongTimeoutMs) {
+    /** Default limits but a short idle-park time, the given ping interval and pong timeout, and parker rate. */
+    private static Limits parking(long parkMs, long pingIntervalMs, long pongTimeoutMs, int parkedMessagesPerSecond) {
         Limits d = Limits.defaults();
         return new Limits(d.maxMessageBytes(), d.maxHeaderBytes(), d.handshakeTimeoutMs(), pingIntervalMs,
                 pongTimeoutMs, d.closeTimeoutMs(), d.outboundMaxMessages(), d.outboundMaxBytes(), d.readBufferBytes(),
-                parkMs);
+                parkMs, parkedMessagesPerSecond);
     }
 
     private static TestServer start(long parkMs, long pingIntervalMs, long pongTimeoutMs) throws Exception {
-        return TestServer.start(c -> c.withLimits(parking(parkMs, pingIntervalMs, pongTimeoutMs)));
+        return TestServer.start(c -> c.withLimits(parking(parkMs, pingIntervalMs, pongTimeoutMs,
+                Limits.DEFAULT_PARKED_MESSAGES_PER_SECOND)));
+    }
+
+    /** A server whose parker routes no messages itself: each one resumes its connection. */
+    private static TestServer startResumingForEveryMessage(long parkMs) throws Exception {
+        return TestServer.start(c -> c.withLimits(parking(parkMs, 20_000, 20_000, 0)));
     }
 
     private static long metric(TestServer server, String series) {
@@ -50,8 +56,113 @@ class IdleParkIT {
     }
 
     @Test
-    void aParkedConnectionResumesForWhatTheClientSendsAndParksAgain() throws Exception {
+    void aSlowClientsMessagesAreRoutedByTheParkerWithoutResuming() throws Exception {
         try (TestServer server = start(PARK_MS, 20_000, 20_000);
+             TestClient listener = TestClient.connect(server.uri("/ws/relay/white/"));
+             TestClient speaker = TestClient.connect(server.uri("/ws/relay/white/"))) {
+            awaitParked(server, 2);
+            long resumedBefore = metric(server, "relay_connections_resumed_total");
+            long routedBefore = metric(server, "relay_parked_reads_routed_total");
+            for (int i = 0; i < 3; i++) {
+                speaker.send("routed in place " + i);
+                assertEquals("routed in place " + i, listener.nextText());
+                assertEquals("routed in place " + i, speaker.nextText());
+                Thread.sleep(100); // a slow client: well under the default 50 messages a second
+            }
+            assertEquals(resumedBefore, metric(server, "relay_connections_resumed_total"), "no reader thread needed");
+            assertEquals(routedBefore + 3, metric(server, "relay_parked_reads_routed_total"));
+            assertEquals(2, metric(server, "relay_connections_parked"));
+        }
+    }
+
+    @Test
+    void aClientFasterThanTheParkersRateGetsItsReaderBackAndParksAgainWhenItSlowsDown() throws Exception {
+        try (TestServer server = start(PARK_MS, 20_000, 20_000);
+             TestClient client = TestClient.connect(server.uri("/echo"))) {
+            awaitParked(server, 1);
+            long resumedBefore = metric(server, "relay_connections_resumed_total");
+            int sent = 0;
+            for (; sent < 20; sent++) {
+                client.send("fast " + sent); // back to back: far more than 50 a second
+            }
+            for (int i = 0; i < sent; i++) {
+                assertEquals("fast " + i, client.nextText());
+            }
+            assertTrue(metric(server, "relay_connections_resumed_total") > resumedBefore, "a busy client is resumed");
+            // Slow again (4 reads at least twice the 20 ms gap apart): it parks without waiting for the park time.
+            for (int i = 0; metric(server, "relay_connections_parked") == 0; i++) {
+                assertTrue(i < 40, "the slowed-down client never parked");
+                Thread.sleep(60);
+                client.send("slow " + i);
+                assertEquals("slow " + i, client.nextText());
+            }
+            long resumedWhenSlow = metric(server, "relay_connections_resumed_total");
+            long routedWhenSlow = metric(server, "relay_parked_reads_routed_total");
+            for (int i = 0; i < 3; i++) {
+                Thread.sleep(60);
+                client.send("parked " + i);
+                assertEquals("parked " + i, client.nextText());
+            }
+            assertEquals(resumedWhenSlow, metric(server, "relay_connections_resumed_total"));
+            assertEquals(routedWhenSlow + 3, metric(server, "relay_parked_reads_routed_total"));
+        }
+    }
+
+    @Test
+    void aMessageRoutedInPlaceReachesARecipientThatHasItsOwnThreads() throws Exception {
+        // A park time long enough that the resumed listener keeps its threads for the whole test.
+        try (TestServer server = start(5_000, 20_000, 20_000);
+             RawClient listener = RawClient.upgraded(server.port(), "/ws/relay/black/").timeout(5_000);
+             TestClient speaker = TestClient.connect(server.uri("/ws/relay/black/"))) {
+            awaitParked(server, 2);
+            for (int i = 0; i < 2; i++) { // two Pings within a second: not idle keep-alive, so it is resumed
+                listener.write(RawClient.frame(0x89, new byte[] {(byte) i}));
+                assertEquals(0xA, listener.readFrame().opcode());
+            }
+            TestClient.await("the listener resumed", () -> metric(server, "relay_connections_parked") == 1);
+            long routedBefore = metric(server, "relay_parked_reads_routed_total");
+            speaker.send("from the parker");
+            // the parker routes it; a virtual thread it starts after its pass wakes the listener's writer
+            assertEquals("from the parker", listener.readFrame().text());
+            assertEquals("from the parker", speaker.nextText());
+            assertEquals(routedBefore + 1, metric(server, "relay_parked_reads_routed_total"));
+        }
+    }
+
+    @Test
+    void whatTheParkerDoesNotRouteGoesToTheResumedReader() throws Exception {
+        try (TestServer server = start(PARK_MS, 20_000, 20_000);
+             RawClient client = RawClient.upgraded(server.port(), "/echo").timeout(5_000)) {
+            awaitParked(server, 1);
+            long resumedBefore = metric(server, "relay_connections_resumed_total");
+            ByteArrayOutputStream fragments = new ByteArrayOutputStream();
+            fragments.write(RawClient.frame(0x01, "frag".getBytes(StandardCharsets.UTF_8)));
+            fragments.write(RawClient.frame(0x80, "ment".getBytes(StandardCharsets.UTF_8)));
+            client.write(fragments.toByteArray());
+            assertEquals("fragment", client.readFrame().text());
+            assertEquals(resumedBefore + 1, metric(server, "relay_connections_resumed_total"), "a fragmented message");
+        }
+    }
+
+    @Test
+    void aViolationRoutedByTheParkerFailsTheConnectionAsTheReaderWould() throws Exception {
+        try (TestServer server = start(PARK_MS, 20_000, 20_000);
+             RawClient client = RawClient.upgraded(server.port(), "/echo").timeout(5_000)) {
+            awaitParked(server, 1);
+            client.sendText("valid first");
+            assertEquals("valid first", client.readFrame().text());
+            client.write(RawClient.frame(0x81, new byte[] {'o', 'k', (byte) 0xC0, (byte) 0xAF})); // overlong '/'
+            assertEquals(CloseCode.INVALID_PAYLOAD, client.readClose().closeCode());
+            assertTrue(client.serverClosesConnection(), "the resumed reader ends the connection as usual");
+            client.close();
+            TestClient.await("the connection released", () -> metric(server, "relay_connections_open") == 0
+                    && metric(server, "relay_connections_parked") == 0);
+        }
+    }
+
+    @Test
+    void withoutInPlaceRoutingAParkedConnectionResumesForWhatTheClientSendsAndParksAgain() throws Exception {
+        try (TestServer server = startResumingForEveryMessage(PARK_MS);
              TestClient client = TestClient.connect(server.uri("/echo"))) {
             awaitParked(server, 1);
             client.send("after a nap");
@@ -65,7 +176,7 @@ class IdleParkIT {
 
     @Test
     void aParkedConnectionIsWrittenToWithoutResuming() throws Exception {
-        try (TestServer server = start(PARK_MS, 20_000, 20_000);
+        try (TestServer server = startResumingForEveryMessage(PARK_MS);
              TestClient listener = TestClient.connect(server.uri("/ws/relay/red/"));
              TestClient speaker = TestClient.connect(server.uri("/ws/relay/red/"))) {
             awaitParked(server, 2);
@@ -212,7 +323,7 @@ class IdleParkIT {
 
     @Test
     void aClientReportingJustOverTheParkTimeStopsBeingParkedBetweenReports() throws Exception {
-        try (TestServer server = start(PARK_MS, 20_000, 20_000);
+        try (TestServer server = startResumingForEveryMessage(PARK_MS);
              TestClient client = TestClient.connect(server.uri("/echo"))) {
             awaitParked(server, 1);
             long resumedBefore = metric(server, "relay_connections_resumed_total");

@@ -85,4 +85,31 @@ class ParkTimingTest {
         timing.resumed(30 * SECOND + 1);
         assertEquals(5 * SECOND, timing.parkAfterNs());
     }
+
+    @Test
+    void fourReadsAtLeastTwiceTheParkersGapApartParkASlowClient() {
+        long gap = SECOND / 50;
+        ParkTiming timing = new ParkTiming(5 * SECOND, gap);
+        for (int i = 1; i < ParkTiming.SLOW_READS_TO_PARK; i++) {
+            assertFalse(timing.slowEnoughToPark(2 * gap), "slow read " + i);
+        }
+        assertTrue(timing.slowEnoughToPark(2 * gap));
+        assertFalse(timing.slowEnoughToPark(2 * gap - 1), "one quicker read starts the count over");
+        timing.slowEnoughToPark(2 * gap);
+        timing.parked(0, false);
+        timing.resumed(SECOND);
+        for (int i = 1; i < ParkTiming.SLOW_READS_TO_PARK; i++) {
+            assertFalse(timing.slowEnoughToPark(10 * gap), "a resume starts the count over too");
+        }
+    }
+
+    @Test
+    void noSlowParkingWhenTheParkerRoutesNothingOrParkingIsOff() {
+        ParkTiming noInPlace = new ParkTiming(5 * SECOND);
+        ParkTiming off = new ParkTiming(0, SECOND / 50);
+        for (int i = 0; i < 10; i++) {
+            assertFalse(noInPlace.slowEnoughToPark(3600 * SECOND));
+            assertFalse(off.slowEnoughToPark(3600 * SECOND));
+        }
+    }
 }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import relay.cluster.Cluster;
 import relay.testing.RedisServer;
+import relay.testing.Scrape;
 import relay.testing.TestClient;
 import relay.testing.TestCluster;
 import relay.testing.TestServer;
@@ -61,6 +62,10 @@ class BoothClusterIT {
             assertEquals("message_from_booth", atScanner.get("type"));
             assertEquals("hello", atScanner.get("data"));
             assertEquals("B1", atScanner.get("booth_id"));
+            for (int node = 0; node < 2; node++) {
+                assertEquals(0, Scrape.of(cluster.node(node).http("/metrics")).value("relay_parked_reads_routed_total"),
+                        "in a cluster every message is routed by its reader thread (routing may wait for Redis)");
+            }
 
             try (TestClient nobody = scanner(cluster.node(1))) {
                 nobody.sendJson("type", "connect_scanner", "booth_id", "NOPE");
