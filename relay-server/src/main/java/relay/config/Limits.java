@@ -92,7 +92,8 @@ public record Limits(
             throw new IllegalArgumentException("idle park time must not be negative (0 turns parking off)");
         }
         if (parkedMessagesPerSecond < 0) {
-            throw new IllegalArgumentException("parked messages per second must not be negative (0 resumes for every message)");
+            throw new IllegalArgumentException(
+                    "parked messages per second must not be negative (0 resumes for every message)");
         }
     }
 

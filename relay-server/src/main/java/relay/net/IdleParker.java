@@ -64,13 +64,6 @@ public final class IdleParker implements AutoCloseable {
      * waits for a Redis round trip), and then by this.
      */
     static final long WAKE_BACKSTOP_MS = 10;
-    /**
-     * Routing parked connections' messages in place takes at most {@link #IN_PLACE_BUDGET_NS} of every window
-     * of this length; past it, a connection with a message is resumed onto its own reader thread, so that a
-     * busy server spreads the work over its carriers instead of queueing it behind this one thread.
-     */
-    static final long IN_PLACE_WINDOW_NS = 100_000_000L;
-    static final long IN_PLACE_BUDGET_NS = 50_000_000L;
 
     private final long parkAfterNs;
     private final Selector selector;
@@ -95,10 +88,7 @@ public final class IdleParker implements AutoCloseable {
      * {@code --parked-messages-per-second}); Long.MAX_VALUE when never.
      */
     private final long inPlaceGapNs;
-    private long inPlaceWindowStartNs;
-    private long inPlaceSpentNs;
-    /** Set while this window's budget is spent: readers do not park for the sake of in-place routing then. */
-    private volatile boolean inPlaceFull;
+    private final InPlaceBudget inPlaceBudget;
     private final LongAdder routedInPlace = new LongAdder();
     private volatile boolean open = true;
     /** Threads routing a message right now: their wakes of the selector wait until they finish. */
@@ -119,6 +109,7 @@ public final class IdleParker implements AutoCloseable {
     public IdleParker(long parkAfterMs, int inPlaceMessagesPerSecond, NanoClock clock) {
         this.inPlaceGapNs = inPlaceMessagesPerSecond > 0 && parkAfterMs > 0
                 ? 1_000_000_000L / inPlaceMessagesPerSecond : Long.MAX_VALUE;
+        this.inPlaceBudget = new InPlaceBudget(clock.nanoTime());
         if (parkAfterMs < 0) {
             throw new IllegalArgumentException("idle park time must not be negative");
         }
@@ -152,7 +143,7 @@ public final class IdleParker implements AutoCloseable {
 
     /** Whether this thread has time to route more messages in place right now. */
     boolean hasRoomInPlace() {
-        return !inPlaceFull;
+        return !inPlaceBudget.isFull();
     }
 
     /** How long a connection must be idle before its reader parks it; 0 when parking is off. */
@@ -252,7 +243,7 @@ public final class IdleParker implements AutoCloseable {
                 collectWakes();
                 for (SelectionKey key : selector.selectedKeys()) {
                     Connection c = (Connection) key.attachment();
-                    if (c.idleKey != null && !answerKeepAlive(c)) {
+                    if (c.idleKey != null && !readParked(c)) {
                         collect(c);
                     }
                 }
@@ -311,10 +302,11 @@ public final class IdleParker implements AutoCloseable {
 
     /**
      * Reads what a parked connection sent. Pongs and Pings (answered with a queued Pong, which this thread
-     * then writes like any frame) keep it parked and count as liveness, like any read; anything else returns
-     * false with the unhandled bytes kept for the resumed reader.
+     * then writes like any frame) keep it parked and count as liveness, like any read; a slow client's whole
+     * data frames are routed here ({@link #routeInPlace}); anything else returns false with the unhandled
+     * bytes kept for the resumed reader.
      */
-    private boolean answerKeepAlive(Connection c) {
+    private boolean readParked(Connection c) {
         long now = clock.nanoTime();
         if (c.keepAliveAtNs != 0 && now - c.keepAliveAtNs < MIN_KEEP_ALIVE_GAP_NS) {
             return false; // its reader reads it
@@ -382,14 +374,7 @@ public final class IdleParker implements AutoCloseable {
         if (inPlaceGapNs == Long.MAX_VALUE || (c.inPlaceAtNs != 0 && now - c.inPlaceAtNs < inPlaceGapNs)) {
             return false;
         }
-        if (now - inPlaceWindowStartNs > IN_PLACE_WINDOW_NS) {
-            inPlaceWindowStartNs = now;
-            inPlaceSpentNs = 0;
-            if (inPlaceFull) {
-                inPlaceFull = false;
-            }
-        }
-        return !inPlaceFull;
+        return inPlaceBudget.hasRoom(now);
     }
 
     /**
@@ -400,10 +385,7 @@ public final class IdleParker implements AutoCloseable {
     private boolean routeInPlace(Connection c, byte[] bytes, int at, int end, long now) {
         c.inPlaceAtNs = now;
         boolean staysParked = c.handleWhileParked(bytes, at, end - at);
-        inPlaceSpentNs += clock.nanoTime() - now;
-        if (inPlaceSpentNs >= IN_PLACE_BUDGET_NS) {
-            inPlaceFull = true;
-        }
+        inPlaceBudget.spend(clock.nanoTime() - now);
         routedInPlace.increment();
         return staysParked;
     }
@@ -421,7 +403,8 @@ public final class IdleParker implements AutoCloseable {
             int first = bytes[at] & 0xFF;
             int second = bytes[at + 1] & 0xFF;
             int opcode = first & 0x0F;
-            boolean simple = opcode == Opcode.TEXT || opcode == Opcode.BINARY || opcode == Opcode.PING || opcode == Opcode.PONG;
+            boolean simple = opcode == Opcode.TEXT || opcode == Opcode.BINARY
+                    || opcode == Opcode.PING || opcode == Opcode.PONG;
             if ((first & 0xF0) != 0x80 || !simple || (second & 0x80) == 0) {
                 return false;
             }
