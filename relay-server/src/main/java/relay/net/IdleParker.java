@@ -51,8 +51,6 @@ import relay.ws.Opcode;
  */
 public final class IdleParker implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger("relay.Connection");
-    /** A client's masked control frame: 2 header bytes, 4 mask bytes, at most 125 payload bytes. */
-    private static final int MAX_CONTROL_FRAME = 131;
     /**
      * Keep-alive answered in place at most this often per connection: one that pings more often is not idle,
      * and is resumed so that its own reader thread, not the one parker thread, bears it.
@@ -391,51 +389,56 @@ public final class IdleParker implements AutoCloseable {
     }
 
     /**
-     * Whether {@code bytes[at..end)} holds only whole, final, masked Text, Binary, Ping and Pong frames of at
-     * most 65,535 bytes each: what this thread handles in place. Anything else (a fragment, a Close, a frame
+     * Whether {@code bytes[at..end)} holds only whole, final, masked Text and Binary frames of at most 65,535
+     * bytes and Pings and Pongs of at most 125: what this thread handles in place. Anything else (a fragment, a Close, a frame
      * cut off by the read) goes to the connection's resumed reader.
      */
     static boolean wholeDataFrames(byte[] bytes, int at, int end) {
         while (at < end) {
-            if (end - at < 2) {
+            int length = frameLength(bytes, at, end, true);
+            if (length < 0) {
                 return false;
             }
-            int first = bytes[at] & 0xFF;
-            int second = bytes[at + 1] & 0xFF;
-            int opcode = first & 0x0F;
-            boolean simple = opcode == Opcode.TEXT || opcode == Opcode.BINARY
-                    || opcode == Opcode.PING || opcode == Opcode.PONG;
-            if ((first & 0xF0) != 0x80 || !simple || (second & 0x80) == 0) {
-                return false;
-            }
-            int length = second & 0x7F;
-            int header = 6;
-            if (length == 126) {
-                if (end - at < 4) {
-                    return false;
-                }
-                length = ((bytes[at + 2] & 0xFF) << 8) | (bytes[at + 3] & 0xFF);
-                header = 8;
-            } else if (length == 127) {
-                return false;
-            }
-            at += header + length;
+            at += length;
         }
-        return at == end;
+        return true;
     }
 
     /** The length of a complete masked Ping or Pong at {@code at}, or -1 for anything else (or a partial one). */
     static int keepAliveFrameLength(byte[] bytes, int at, int end) {
+        return frameLength(bytes, at, end, false);
+    }
+
+    /**
+     * The length of the whole frame at {@code at} if it is final, unreserved, masked and a Ping or Pong of at
+     * most 125 bytes, or (with {@code messages}) a Text or Binary frame of at most 65,535; else -1 (a partial
+     * one included). What is not is left to the connection's reader, which fails it if it is wrong.
+     */
+    private static int frameLength(byte[] bytes, int at, int end, boolean messages) {
         if (end - at < 2) {
             return -1;
         }
         int first = bytes[at] & 0xFF;
         int second = bytes[at + 1] & 0xFF;
-        if ((first != (0x80 | Opcode.PING) && first != (0x80 | Opcode.PONG)) || (second & 0x80) == 0) {
-            return -1; // not a final unfragmented Ping or Pong, or unmasked (the reader fails that)
+        int opcode = first & 0x0F;
+        boolean keepAlive = opcode == Opcode.PING || opcode == Opcode.PONG;
+        boolean message = messages && (opcode == Opcode.TEXT || opcode == Opcode.BINARY);
+        if ((first & 0xF0) != 0x80 || !(keepAlive || message) || (second & 0x80) == 0) {
+            return -1;
         }
-        int length = 6 + (second & 0x7F);
-        return length <= MAX_CONTROL_FRAME && end - at >= length ? length : -1;
+        int payload = second & 0x7F;
+        int header = 6;
+        if (payload == 126 && message) {
+            if (end - at < 4) {
+                return -1;
+            }
+            payload = ((bytes[at + 2] & 0xFF) << 8) | (bytes[at + 3] & 0xFF);
+            header = 8;
+        } else if (payload > 125) {
+            return -1;
+        }
+        int length = header + payload;
+        return end - at >= length ? length : -1;
     }
 
     /**

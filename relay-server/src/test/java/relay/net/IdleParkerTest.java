@@ -67,6 +67,7 @@ class IdleParkerTest {
         assertFalse(whole(RawClient.frame(0xC1, new byte[] {'x'})), "RSV1");
         assertFalse(whole(RawClient.unmaskedFrame(0x81, new byte[] {'x'})), "unmasked");
         assertFalse(whole(RawClient.frame(0x82, new byte[70_000])), "a 64-bit length");
+        assertFalse(whole(RawClient.frame(0x89, new byte[126])), "a ping over 125 bytes (the reader fails it)");
         byte[] text = RawClient.frame(0x81, new byte[] {1, 2, 3});
         assertFalse(whole(Arrays.copyOf(text, text.length - 1)), "cut short");
         assertFalse(whole(concat(text, new byte[] {(byte) 0x81})), "a whole frame and the start of another");
