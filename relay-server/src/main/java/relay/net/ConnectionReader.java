@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import relay.config.Admission;
@@ -176,7 +177,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
                     respond(HttpResponse.text(431, "request head larger than " + head.length + " bytes"), "head too large");
                     return null;
                 }
-                head = java.util.Arrays.copyOf(head, Math.min(head.length * 2, limits.maxHeaderBytes()));
+                head = Arrays.copyOf(head, Math.min(head.length * 2, limits.maxHeaderBytes()));
                 in = ByteBuffer.wrap(head).position(in.position());
             }
         }
@@ -357,7 +358,7 @@ final class ConnectionReader implements Runnable, MessageHandler {
         connection.pingSentAtNs = 0;
         int consumed = decode(bytes, offset, length);
         if (consumed < length) {
-            connection.resumeBytes = java.util.Arrays.copyOfRange(bytes, offset + consumed, offset + length);
+            connection.resumeBytes = Arrays.copyOfRange(bytes, offset + consumed, offset + length);
             return false;
         }
         return !discarding && connection.isOpen();

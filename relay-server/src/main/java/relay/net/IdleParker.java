@@ -347,9 +347,7 @@ public final class IdleParker implements AutoCloseable {
     /**
      * Called by a writer about to be woken. From this thread (routing a message in place, or resuming a
      * connection), the wake of a writer thread is collected, and one virtual thread does them all after the
-     * pass: a virtual thread unparked or started from a platform thread is queued outside its carrier's own
-     * queue, where at saturation it waited 100-200 ms behind everything the carrier had queued locally
-     * (docs/performance.md, "Keep-alive Pings at saturation"). Other threads wake writers themselves.
+     * pass ({@link VirtualThreadBatch}). Other threads wake writers themselves.
      */
     boolean deferWake(ConnectionWriter writer) {
         if (Thread.currentThread() != thread) {
@@ -360,11 +358,7 @@ public final class IdleParker implements AutoCloseable {
     }
 
     private void wakeDeferred() {
-        if (!deferredWakes.isEmpty()) {
-            List<ConnectionWriter> due = List.copyOf(deferredWakes);
-            deferredWakes.clear();
-            Thread.ofVirtual().name("relay-parker-wakes").start(() -> due.forEach(ConnectionWriter::wakeNow));
-        }
+        VirtualThreadBatch.drain("relay-parker-wakes", deferredWakes, ConnectionWriter::wakeNow);
     }
 
     /** Whether a parked connection's messages may be routed on this thread now: not too often, within budget. */
@@ -390,8 +384,8 @@ public final class IdleParker implements AutoCloseable {
 
     /**
      * Whether {@code bytes[at..end)} holds only whole, final, masked Text and Binary frames of at most 65,535
-     * bytes and Pings and Pongs of at most 125: what this thread handles in place. Anything else (a fragment, a Close, a frame
-     * cut off by the read) goes to the connection's resumed reader.
+     * bytes and Pings and Pongs of at most 125: what this thread handles in place. Anything else (a fragment,
+     * a Close, a frame cut off by the read) goes to the connection's resumed reader.
      */
     static boolean wholeDataFrames(byte[] bytes, int at, int end) {
         while (at < end) {

@@ -18,13 +18,7 @@ public final class IdleSweeper implements Runnable {
     private final long pongTimeoutNs;
     private final long closeTimeoutNs;
     private final KeepAlivePacer pings;
-    /**
-     * Connections this pass found due for a Ping that are not parked. Their Pings are offered from a virtual
-     * thread, not from this scheduler thread: a writer thread woken from a platform thread is queued outside
-     * its carrier's own queue, and with one saturated carrier it waited there for 100-200 ms, and every frame
-     * for it with it (docs/performance.md, "Keep-alive Pings at saturation"). Woken from a virtual thread it
-     * is queued like the writers that senders wake.
-     */
+    /** Connections this pass found due for a Ping that are not parked: pinged after it from a virtual thread. */
     private final List<Connection> pingNow = new ArrayList<>();
 
     public IdleSweeper(NetContext context) {
@@ -49,11 +43,7 @@ public final class IdleSweeper implements Runnable {
         long now = context.clock().nanoTime();
         context.connections().forEach(c -> sweep(c, now));
         pings.spread();
-        if (!pingNow.isEmpty()) {
-            List<Connection> due = List.copyOf(pingNow);
-            pingNow.clear();
-            Thread.ofVirtual().name("relay-keepalive").start(() -> due.forEach(Connection::sendKeepAlivePing));
-        }
+        VirtualThreadBatch.drain("relay-keepalive", pingNow, Connection::sendKeepAlivePing);
     }
 
     /** Pings to parked connections found due and not sent yet (they go out over the period after the pass). */

@@ -24,9 +24,7 @@ final class InPlaceBudget {
         if (nowNs - windowStartNs >= WINDOW_NS) {
             windowStartNs = nowNs;
             spentNs = 0;
-            if (full) {
-                full = false;
-            }
+            full = false;
         }
         return !full;
     }
