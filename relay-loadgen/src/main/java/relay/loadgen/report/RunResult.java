@@ -16,9 +16,12 @@ import relay.json.Json;
  *              server pid, quiet): runs with equal scenario and shape are the same load
  * @param series series name -> its percentiles, keys as in summary.json ({@code p99Ms}, {@code maxMs} ...)
  * @param serverCpuUsPerDelivery the server's CPU time per delivered message, or null without {@code --server-pid}
+ * @param serverJitCpuUsPerDelivery of that, the time of a HotSpot server's JIT compiler threads; null for other
+ *              servers and without {@code --server-pid}
  */
 public record RunResult(String scenario, String label, String started, Map<String, Object> shape,
-                        Map<String, Map<String, Object>> series, Double serverCpuUsPerDelivery, long received,
+                        Map<String, Map<String, Object>> series, Double serverCpuUsPerDelivery,
+                        Double serverJitCpuUsPerDelivery, long received,
                         long expected, long errors) {
     /** The file a run writes into its {@code --out} directory, and that this reads. */
     public static final String FILE_NAME = "summary.json";
@@ -56,6 +59,7 @@ public record RunResult(String scenario, String label, String started, Map<Strin
         return new RunResult(scenario, label == null ? file.toAbsolutePath().getParent().getFileName().toString() : label.toString(),
                 String.valueOf(root.get("started")), shape, (Map<String, Map<String, Object>>) series,
                 root.get("serverCpuUsPerDelivery") instanceof Number cpu ? cpu.doubleValue() : null,
+                root.get("serverJitCpuUsPerDelivery") instanceof Number jit ? jit.doubleValue() : null,
                 number(root.get("received")), number(root.get("expectedDeliveries")), errors);
     }
 

@@ -21,6 +21,13 @@ import java.util.function.ToIntFunction;
 public final class SittingTable {
     private static final String[] HEADER = {"load", "server", "p50 ms", "p99 ms", "p99.9 ms", "max ms",
             "CPU µs/delivery", "p99 ratio", "p99.9 ratio", "CPU ratio", "delivered"};
+    /**
+     * An extra column before "delivered" when a run measured a HotSpot server: the part of its CPU time per
+     * delivery spent by the JIT compiler threads, that is, warm-up still going on in the measured time.
+     */
+    private static final String JIT_HEADER = "of it JIT µs";
+    private static final ToDoubleFunction<RunResult> JIT = r -> r.serverJitCpuUsPerDelivery() == null
+            ? Double.NaN : r.serverJitCpuUsPerDelivery();
 
     /**
      * An extra column before "delivered": per run, how many measured seconds had a delivery slower than
@@ -44,7 +51,10 @@ public final class SittingTable {
         return markdown(runs, baseline, series, null);
     }
 
-    /** The same, with a column of each run's stalled seconds (none when {@code stalls} is null). */
+    /**
+     * The same, with a column of each run's stalled seconds (none when {@code stalls} is null), and one of the
+     * JIT's share of the CPU when any run has it.
+     */
     public static String markdown(List<RunResult> runs, String baseline, String series, Stalls stalls) {
         List<RunResult> ordered = new ArrayList<>(runs);
         ordered.sort(Comparator.comparing(RunResult::started));
@@ -53,7 +63,8 @@ public final class SittingTable {
             loads.computeIfAbsent(List.of(r.scenario(), r.shape()), k -> new LinkedHashMap<>())
                     .computeIfAbsent(r.label(), k -> new ArrayList<>()).add(r);
         }
-        String[] header = withStalls(HEADER, stalls == null ? null : stalls.header());
+        boolean jit = runs.stream().anyMatch(r -> r.serverJitCpuUsPerDelivery() != null);
+        String[] header = beforeLast(beforeLast(HEADER, jit ? JIT_HEADER : null), stalls == null ? null : stalls.header());
         StringBuilder out = new StringBuilder();
         out.append(row(header)).append(row(separator(header.length)));
         for (Map.Entry<List<Object>, Map<String, List<RunResult>>> load : loads.entrySet()) {
@@ -61,7 +72,8 @@ public final class SittingTable {
             List<RunResult> base = baseline == null ? null : load.getValue().get(baseline);
             for (Map.Entry<String, List<RunResult>> server : load.getValue().entrySet()) {
                 String[] cells = cells(name, server.getKey(), server.getValue(), base, series);
-                out.append(row(withStalls(cells, stalls == null ? null : stallCounts(server.getValue(), stalls))));
+                cells = beforeLast(cells, jit ? values(server.getValue(), JIT) : null);
+                out.append(row(beforeLast(cells, stalls == null ? null : stallCounts(server.getValue(), stalls))));
             }
         }
         return out.toString();
@@ -82,7 +94,7 @@ public final class SittingTable {
     }
 
     /** {@code cells} with {@code extra} inserted before the last cell ("delivered"); as they are if it is null. */
-    private static String[] withStalls(String[] cells, String extra) {
+    private static String[] beforeLast(String[] cells, String extra) {
         if (extra == null) {
             return cells;
         }

@@ -74,6 +74,16 @@ public final class ProcessResources {
         return new Sample(System.nanoTime(), rss, fds, threads);
     }
 
+    /**
+     * The CPU time in a {@code /proc/<pid>/stat} or {@code /proc/<pid>/task/<tid>/stat} line: utime + stime
+     * (fields 14 and 15), in clock ticks (100 a second on Linux, USER_HZ). The fields are counted from the
+     * last ')', since the name before it may hold spaces and parentheses.
+     */
+    static long cpuTicks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
     /** The three trends of a run's samples, or an empty list when there are fewer than {@link #MIN_SAMPLES}. */
     public static List<Trend> trends(List<Sample> samples, double tolerancePercent) {
         if (samples.size() < MIN_SAMPLES) {

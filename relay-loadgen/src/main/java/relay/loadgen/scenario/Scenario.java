@@ -207,7 +207,8 @@ public abstract class Scenario implements Callable<Integer> {
      *   scenario, label, started (UTC), config {every option with its effective value},
      *   connections, sent, expectedDeliveries, received, errors {kind: count},
      *   series {name: {count, ratePerS, seconds, p50Ms, p90Ms, p99Ms, p99.9Ms, p99.99Ms, maxMs, meanMs}},
-     *   loadgenLoopBytesPerMessage, loadgenCpuUsPerMessage, serverCpuUsPerDelivery (with --server-pid),
+     *   loadgenLoopBytesPerMessage, loadgenCpuUsPerMessage, serverCpuUsPerDelivery and, for a HotSpot server, of it
+     *   serverJitCpuUsPerDelivery (with --server-pid),
      *   and the scenario's own results (connections: opened, connectsPerSecond, serverBytesPerConnection ...)
      * </pre>
      */
@@ -367,19 +368,23 @@ public abstract class Scenario implements Callable<Integer> {
      * What the measured time cost the machine, sampled at the reporter's ticks from the end of the warm-up
      * to the end of the run: bytes allocated by the generator's loop threads (its hot path should allocate
      * nothing, so this is about 0 per message), the generator's CPU time, and with {@code --server-pid}
-     * the server's CPU time ({@code utime + stime} from {@code /proc/<pid>/stat}), per message.
+     * the server's CPU time ({@code utime + stime} from {@code /proc/<pid>/stat}), per message, and of it
+     * the time of a HotSpot server's JIT compiler threads (what is still warm-up, not serving).
      */
     final class MeasuredCost {
+        private CompilerThreadTicks compilerThreads;
         private long firstBytes = -1;
         private long firstMessages;
         private long firstDeliveries;
         private long firstCpuNs;
         private long firstServerTicks;
+        private long firstJitTicks;
         private long lastBytes;
         private long lastMessages;
         private long lastDeliveries;
         private long lastCpuNs;
         private long lastServerTicks;
+        private long lastJitTicks;
 
         /**
          * Reads the counters; keeps them only when {@code measured}. The warm-up reads them too: the first read
@@ -395,6 +400,7 @@ public abstract class Scenario implements Callable<Integer> {
             long cpu = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                     instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : -1;
             long server = serverCpuTicks();
+            long jit = jitTicks();
             long messages = run.sent.sum() + run.received.sum();
             if (!measured) {
                 return;
@@ -405,12 +411,14 @@ public abstract class Scenario implements Callable<Integer> {
                 firstDeliveries = run.received.sum();
                 firstCpuNs = cpu;
                 firstServerTicks = server;
+                firstJitTicks = jit;
             }
             lastBytes = bytes;
             lastMessages = messages;
             lastDeliveries = run.received.sum();
             lastCpuNs = cpu;
             lastServerTicks = server;
+            lastJitTicks = jit;
         }
 
         void addTo(Map<String, Object> results) {
@@ -428,6 +436,20 @@ public abstract class Scenario implements Callable<Integer> {
                 double us = (lastServerTicks - firstServerTicks) * 10_000.0;
                 results.put("serverCpuUsPerDelivery", Math.round(us * 100 / deliveries) / 100.0);
             }
+            if (firstJitTicks >= 0 && lastJitTicks >= 0 && deliveries > 0) {
+                double us = (lastJitTicks - firstJitTicks) * 10_000.0;
+                results.put("serverJitCpuUsPerDelivery", Math.round(us * 100 / deliveries) / 100.0);
+            }
+        }
+
+        private long jitTicks() {
+            if (serverPid == null) {
+                return -1;
+            }
+            if (compilerThreads == null) {
+                compilerThreads = new CompilerThreadTicks(serverPid);
+            }
+            return compilerThreads.read();
         }
 
         private long serverCpuTicks() {
@@ -435,9 +457,7 @@ public abstract class Scenario implements Callable<Integer> {
                 return -1;
             }
             try {
-                String stat = Files.readString(Path.of("/proc", serverPid.toString(), "stat"));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+                return ProcessResources.cpuTicks(Files.readString(Path.of("/proc", serverPid.toString(), "stat")));
             } catch (IOException | RuntimeException e) {
                 return -1;
             }

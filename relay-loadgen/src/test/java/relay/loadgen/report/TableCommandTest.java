@@ -75,6 +75,23 @@ class TableCommandTest {
     }
 
     @Test
+    void aHotSpotServersJitTimeGetsAColumnBeforeDeliveredAndOtherServersShowADash() throws IOException {
+        Path relay = summary("1-carparty/relay-1", "carparty", "relay", "2026-11-24T09:00:00Z", 10, 0.2, 1.2, 5.5, 8.0, 1000, 1000, "{}");
+        Files.writeString(relay, Files.readString(relay).replace("\"serverCpuUsPerDelivery\":8.0",
+                "\"serverCpuUsPerDelivery\":8.0,\"serverJitCpuUsPerDelivery\":1.25"));
+        summary("1-carparty/uws-1", "carparty", "uws", "2026-11-24T09:01:00Z", 10, 0.18, 1.5, 5.0, 5.0, 1000, 1000, "{}");
+
+        Result r = table("--baseline", "uws", dir.toString());
+
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith("| load | server | p50 ms | p99 ms | p99.9 ms | max ms | CPU µs/delivery | p99 ratio | "
+                + "p99.9 ratio | CPU ratio | of it JIT µs | delivered |"), r.out());
+        assertEquals(List.of("carparty", "relay", "0.200", "1.20", "5.50", "9.50", "8.00", "0.80x", "1.10x", "1.60x",
+                "1.25", "all"), cells(r.rows().get(0)));
+        assertEquals("-", cells(r.rows().get(1)).get(10));
+    }
+
+    @Test
     void loadsOfOneScenarioAreNamedByTheOptionsTheyDifferIn() throws IOException {
         summary("a/relay-1", "carparty", "relay", "2026-11-24T09:00:00Z", 10, 0.2, 1.2, 5.5, 6.0, 1000, 1000, "{}");
         summary("b/relay-1", "carparty", "relay", "2026-11-24T09:01:00Z", 100, 0.2, 1.3, 5.5, 8.0, 1000, 1000, "{}");

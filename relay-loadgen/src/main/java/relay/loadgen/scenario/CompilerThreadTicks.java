@@ -1,0 +1,86 @@
+package relay.loadgen.scenario;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The CPU time a HotSpot JVM's JIT compiler threads ({@code C1 CompilerThre...}, {@code C2 CompilerThre...}
+ * in {@code /proc/<pid>/task/<tid>/comm}) have used, in clock ticks: the part of a JVM server's CPU that is
+ * still warming up rather than serving. A server that is not a HotSpot JVM has no such threads.
+ *
+ * <p>The count is cumulative over every compiler thread seen, those that have exited included (HotSpot
+ * starts and retires compiler threads as the queue of methods grows and shrinks), so that the difference of
+ * two readings is the compiling done between them, less at most what an exiting thread did after its last
+ * reading.
+ */
+final class CompilerThreadTicks {
+    private final Path tasks;
+    /** Every thread listed so far, and whether it compiles (its name is read once). */
+    private final Map<String, Boolean> compiles = new HashMap<>();
+    /** Each live compiler thread's ticks at the last reading. */
+    private final Map<String, Long> lastTicks = new HashMap<>();
+    /** Ticks of compiler threads that have exited, as last read. */
+    private long exitedTicks;
+
+    CompilerThreadTicks(long pid) {
+        this.tasks = Path.of("/proc", Long.toString(pid), "task");
+    }
+
+    /**
+     * Ticks used by the compiler threads since the process started, or -1 when it has none (not a HotSpot
+     * JVM) or its threads cannot be read.
+     */
+    long read() {
+        Set<String> live = new HashSet<>();
+        try (Stream<Path> entries = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) entries::iterator) {
+                String tid = task.getFileName().toString();
+                if (compiles.computeIfAbsent(tid, t -> isCompiler(task))) {
+                    long ticks = ticks(task);
+                    if (ticks >= 0) {
+                        lastTicks.put(tid, ticks);
+                        live.add(tid);
+                    }
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return -1;
+        }
+        lastTicks.entrySet().removeIf(e -> {
+            boolean gone = !live.contains(e.getKey());
+            if (gone) {
+                exitedTicks += e.getValue();
+            }
+            return gone;
+        });
+        if (lastTicks.isEmpty() && exitedTicks == 0) {
+            return -1;
+        }
+        return exitedTicks + lastTicks.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static boolean isCompiler(Path task) {
+        try {
+            String name = Files.readString(task.resolve("comm"));
+            return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+        } catch (IOException e) {
+            return false; // exited while listed
+        }
+    }
+
+    /** utime + stime of one thread (fields 14 and 15 of its stat), or -1 when it has exited. */
+    private static long ticks(Path task) {
+        try {
+            return ProcessResources.cpuTicks(Files.readString(task.resolve("stat")));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}
