@@ -22,7 +22,10 @@ import java.util.stream.Stream;
  */
 final class CompilerThreadTicks {
     private final Path tasks;
-    /** Every thread listed so far, and whether it compiles (its name is read once). */
+    /**
+     * Every thread listed at the last reading and whether it compiles, once its name is final: a thread the
+     * JVM has just created is still called "java" until it names itself, so that name is read again.
+     */
     private final Map<String, Boolean> compiles = new HashMap<>();
     /** Each live compiler thread's ticks at the last reading. */
     private final Map<String, Long> lastTicks = new HashMap<>();
@@ -38,11 +41,13 @@ final class CompilerThreadTicks {
      * JVM) or its threads cannot be read.
      */
     long read() {
+        Set<String> listed = new HashSet<>();
         Set<String> live = new HashSet<>();
         try (Stream<Path> entries = Files.list(tasks)) {
             for (Path task : (Iterable<Path>) entries::iterator) {
                 String tid = task.getFileName().toString();
-                if (compiles.computeIfAbsent(tid, t -> isCompiler(task))) {
+                listed.add(tid);
+                if (compiles(tid, task)) {
                     long ticks = ticks(task);
                     if (ticks >= 0) {
                         lastTicks.put(tid, ticks);
@@ -53,6 +58,7 @@ final class CompilerThreadTicks {
         } catch (IOException | UncheckedIOException e) {
             return -1;
         }
+        compiles.keySet().retainAll(listed); // a server that churns platform threads does not grow this
         lastTicks.entrySet().removeIf(e -> {
             boolean gone = !live.contains(e.getKey());
             if (gone) {
@@ -66,20 +72,29 @@ final class CompilerThreadTicks {
         return exitedTicks + lastTicks.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static boolean isCompiler(Path task) {
+    private boolean compiles(String tid, Path task) {
+        Boolean known = compiles.get(tid);
+        if (known != null) {
+            return known;
+        }
+        String name;
         try {
-            String name = Files.readString(task.resolve("comm"));
-            return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+            name = Files.readString(task.resolve("comm")).strip();
         } catch (IOException e) {
             return false; // exited while listed
         }
+        boolean compiler = name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+        if (!name.equals("java")) {
+            compiles.put(tid, compiler);
+        }
+        return compiler;
     }
 
     /** utime + stime of one thread (fields 14 and 15 of its stat), or -1 when it has exited. */
     private static long ticks(Path task) {
         try {
             return ProcessResources.cpuTicks(Files.readString(task.resolve("stat")));
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return -1;
         }
     }
