@@ -23,12 +23,13 @@ import java.util.stream.Stream;
 final class CompilerThreadTicks {
     private final Path tasks;
     /**
-     * Every thread listed at the last reading and whether it compiles, once its name is final: a thread the
-     * JVM has just created is still called "java" until it names itself, so that name is read again.
+     * Every thread listed at the last reading and whether it compiles, once its name is final. A new thread
+     * carries its creator's name until it names itself; HotSpot starts compiler threads from the main thread
+     * ("java") or from another compiler thread, so only the name "java" is read again.
      */
     private final Map<String, Boolean> compiles = new HashMap<>();
-    /** Each live compiler thread's ticks at the last reading. */
-    private final Map<String, Long> lastTicks = new HashMap<>();
+    /** Each compiler thread's ticks at the last reading. */
+    private Map<String, Long> lastTicks = new HashMap<>();
     /** Ticks of compiler threads that have exited, as last read. */
     private long exitedTicks;
 
@@ -42,34 +43,26 @@ final class CompilerThreadTicks {
      */
     long read() {
         Set<String> listed = new HashSet<>();
-        Set<String> live = new HashSet<>();
+        Map<String, Long> now = new HashMap<>();
         try (Stream<Path> entries = Files.list(tasks)) {
             for (Path task : (Iterable<Path>) entries::iterator) {
                 String tid = task.getFileName().toString();
                 listed.add(tid);
-                if (compiles(tid, task)) {
-                    long ticks = ticks(task);
-                    if (ticks >= 0) {
-                        lastTicks.put(tid, ticks);
-                        live.add(tid);
-                    }
+                long ticks = compiles(tid, task) ? ticks(task) : -1;
+                if (ticks >= 0) {
+                    now.put(tid, ticks);
                 }
             }
         } catch (IOException | UncheckedIOException e) {
             return -1;
         }
         compiles.keySet().retainAll(listed); // a server that churns platform threads does not grow this
-        lastTicks.entrySet().removeIf(e -> {
-            boolean gone = !live.contains(e.getKey());
-            if (gone) {
-                exitedTicks += e.getValue();
-            }
-            return gone;
-        });
-        if (lastTicks.isEmpty() && exitedTicks == 0) {
+        lastTicks.forEach((tid, ticks) -> exitedTicks += now.containsKey(tid) ? 0 : ticks);
+        lastTicks = now;
+        if (now.isEmpty() && exitedTicks == 0) {
             return -1;
         }
-        return exitedTicks + lastTicks.values().stream().mapToLong(Long::longValue).sum();
+        return exitedTicks + now.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private boolean compiles(String tid, Path task) {

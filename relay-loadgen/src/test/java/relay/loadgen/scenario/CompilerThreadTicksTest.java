@@ -55,12 +55,6 @@ class CompilerThreadTicksTest {
         assertEquals(-1, new CompilerThreadTicks(exited.pid()).read());
     }
 
-    @Test
-    void cpuTicksCountFieldsFromTheLastParenthesisSinceANameMayHoldSpacesAndParentheses() {
-        String stat = "4242 (C2 Compiler) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 37 5 0 0 20 0 1 0 99 0 0";
-        assertEquals(42, ProcessResources.cpuTicks(stat));
-    }
-
     private static long warm(int seed) {
         long h = seed;
         for (int i = 0; i < 200_000; i++) {

@@ -11,7 +11,7 @@ import java.util.function.IntToLongFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The soak's verdict: the last quarter's mean against the second quarter's, per resource. */
+/** The soak's verdict (the last quarter's mean against the second quarter's, per resource), and reading a stat line. */
 @Timeout(10)
 class ProcessResourcesTest {
     private static List<ProcessResources.Sample> samples(int n, IntToLongFunction rss, IntToLongFunction fds, IntToLongFunction threads) {
@@ -66,5 +66,11 @@ class ProcessResourcesTest {
         assertTrue(s.rssKb() > 1_000, "RSS of a JVM: " + s);
         assertTrue(s.fds() > 3, "at least stdin, stdout, stderr and the jars: " + s);
         assertTrue(s.threads() > 1, s.toString());
+    }
+
+    @Test
+    void cpuTicksCountFieldsFromTheLastParenthesisSinceANameMayHoldSpacesAndParentheses() {
+        String stat = "4242 (C2 Compiler) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 37 5 0 0 20 0 1 0 99 0 0";
+        assertEquals(42, ProcessResources.cpuTicks(stat));
     }
 }
