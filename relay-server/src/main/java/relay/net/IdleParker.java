@@ -39,8 +39,9 @@ import relay.ws.Opcode;
  *
  * <p>Nor does a slow client's message: whole, small data frames from a client that sends at most
  * {@code --parked-messages-per-second} are decoded and routed on this thread, with the connection's own frame
- * decoder, and what they send to other parked connections is written in the same pass, as an event loop
- * would: no thread is woken for the message at all. A faster client, anything else (a fragment, a Close, a
+ * decoder, and what they send to other parked connections is written right after that read, before the next
+ * connection is read (its recipients do not wait for every other sender's message in the pass), as an event
+ * loop would: no thread is woken for the message at all. A faster client, anything else (a fragment, a Close, a
  * frame cut off by the read), a violation, or this thread's routing budget spent, resumes the connection with
  * the unhandled bytes, and its reader parks it again once its messages come slowly
  * ({@link ParkTiming#slowEnoughToPark}). Off in a cluster, whose routing may wait for Redis.
@@ -244,6 +245,7 @@ public final class IdleParker implements AutoCloseable {
                     if (c.idleKey != null && !readParked(c)) {
                         collect(c);
                     }
+                    collectWakes(); // what that read routed goes out before the next connection is read
                 }
                 selector.selectedKeys().clear();
                 if (wakePending.getAndSet(false)) {
