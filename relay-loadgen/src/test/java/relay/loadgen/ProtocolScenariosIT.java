@@ -56,6 +56,34 @@ class ProtocolScenariosIT {
         assertCount(s, "input", 2 * 5 * 5);
     }
 
+    /**
+     * {@code login_server} has no reply, so a client may log in before its room exists: relay refuses it with
+     * 1008 {@code unknown server_code} and the generator logs it in again until the set-up deadline. Here its
+     * clients go to a second server that never has the room, so every attempt is refused: the run retries,
+     * then ends with each client counted once, not hanging and not failing at the first refusal.
+     */
+    @Test
+    void carpartyClientsRefusedAsEarlyLogInAgainUntilTheDeadline(@TempDir Path dir) throws Exception {
+        Server elsewhere = new Server(RelayConfig.of("127.0.0.1", 0)).start();
+        try {
+            var result = LoadgenTestSupport.run("carparty", "-R", "1", "-K", "3", "--url", url,
+                    "--client-url", "ws://127.0.0.1:" + elsewhere.port(), "--connect-timeout", "1s", "--warmup", "0s",
+                    "-d", "200ms", "--drain", "200ms", "--out", dir.toString(), "--quiet");
+            assertEquals(1, result.exitCode(), result.stdout());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> json = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("summary.json")));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> errors = (Map<String, Object>) json.get("errors");
+            assertEquals(3L, ((Number) errors.get("closed 1008 (unknown server_code)")).longValue(), errors.toString());
+            assertEquals(3L, ((Number) errors.get("login timeout (game server got no connect)")).longValue(),
+                    errors.toString());
+            long attempts = elsewhere.metrics().connectionsAccepted.sum();
+            assertTrue(attempts >= 3 * 3, "each client logged in again every 100 ms for 1 s: " + attempts + " connections");
+        } finally {
+            elsewhere.close();
+        }
+    }
+
     @Test
     void boothMeasuresOneWayAndRoundTrip(@TempDir Path dir) throws Exception {
         RunSummary s = runClean(dir, "booth", "-P", "5", "-r", "20", "--warmup", "300ms");

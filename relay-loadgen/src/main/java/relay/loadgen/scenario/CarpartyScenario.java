@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,6 +22,8 @@ import relay.loadgen.net.WsConnection;
         description = "R rooms x K clients; game servers broadcast at M msg/s, clients send inputs back.")
 public final class CarpartyScenario extends Scenario {
     private static final byte[] ACTION = "\"action\"".getBytes(StandardCharsets.UTF_8);
+    /** How often set-up logs refused clients in again (see {@link #awaitLogins}). */
+    private static final long LOGIN_RETRY_NS = 100_000_000L;
 
     @Option(names = {"-R", "--rooms"}, defaultValue = "10", description = "Rooms (game servers). Default: ${DEFAULT-VALUE}")
     int rooms;
@@ -51,6 +55,9 @@ public final class CarpartyScenario extends Scenario {
     String codePrefix;
 
     private final List<Room> roomList = new ArrayList<>();
+    /** Clients refused because their room's login_server was not handled yet; set-up logs them in again. */
+    private final Queue<Client> refusedLogins = new ConcurrentLinkedQueue<>();
+    private volatile boolean settingUp = true;
 
     @Override
     protected String name() {
@@ -156,6 +163,15 @@ public final class CarpartyScenario extends Scenario {
         }
 
         @Override
+        public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
+            if (settingUp && code == 1008 && reason != null && reason.contains("unknown server_code")) {
+                refusedLogins.add(this); // logged in before its room's game server: it tries again
+                return;
+            }
+            super.onClosed(c, code, reason, initiatedByUs);
+        }
+
+        @Override
         CountDownLatch setUpLatch() {
             return opened;
         }
@@ -188,17 +204,40 @@ public final class CarpartyScenario extends Scenario {
                 client.opened = clientsOpen;
                 client.broadcastSeries = run.log.index("broadcast");
                 client.targetedSeries = run.log.index("targeted");
-                WsConnection c = clientUrl == null ? run.group.open(path, client) : run.group.open(clientUrl, path, client);
-                c.attach(client);
-                clientConnections.add(c);
+                open(run, client);
             }
         }
         if (!await(clientsOpen, deadlineNs)) {
             run.errors.add("connect timeout", clientsOpen.getCount());
         }
-        if (!await(allConnected, deadlineNs)) {
-            run.errors.add("login timeout (game server got no connect)", allConnected.getCount());
+        awaitLogins(run, allConnected, deadlineNs);
+    }
+
+    private void open(Run run, Client client) throws InterruptedException {
+        WsConnection c = clientUrl == null ? run.group.open(path, client) : run.group.open(clientUrl, path, client);
+        c.attach(client);
+        clientConnections.add(c);
+    }
+
+    /**
+     * Waits until every game server was told of each of its clients. {@code login_server} has no reply to
+     * wait for, so a client may log in before a slow server has handled its room's: it is refused with 1008
+     * {@code unknown server_code}, and logs in again on a new connection, every {@link #LOGIN_RETRY_NS} until
+     * the set-up deadline. A game client would do the same.
+     */
+    private void awaitLogins(Run run, CountDownLatch allConnected, long deadlineNs) throws InterruptedException {
+        while (!await(allConnected, Math.min(deadlineNs, System.nanoTime() + LOGIN_RETRY_NS))) {
+            if (System.nanoTime() - deadlineNs >= 0) {
+                run.errors.add("login timeout (game server got no connect)", allConnected.getCount());
+                break;
+            }
+            Client refused;
+            while ((refused = refusedLogins.poll()) != null) {
+                open(run, refused);
+            }
         }
+        settingUp = false;
+        refusedLogins.forEach(c -> run.errors.add("closed 1008 (unknown server_code)"));
     }
 
     @Override
