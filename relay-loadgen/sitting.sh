@@ -24,7 +24,8 @@ usage: ./relay sitting --server NAME[=OPTS]... --scenario 'ARGS'... [options]
   --scenario 'ARGS'      a load generator scenario and its load options, repeatable, e.g.
                            'carparty -R 10 -K 50 -M 20 -s 128' or 'booth -P 1000 -r 5 -s 128'
                          (no --url, --out, --label, --server-pid, -d or --warmup: the sitting sets them)
-  --rounds N             rounds; each runs every scenario against every server in turn (default 2)
+  --rounds N             rounds; each runs every scenario against every server in turn, round r
+                         starting with the r-th server (default 2)
   --warmup D             warm-up per run, not measured (default 30s: the JIT compiles meanwhile)
   --duration D           measured time per run (default 20s)
   --baseline NAME        the server the table's ratios divide by (default: uws if it runs, else the first)
@@ -179,7 +180,10 @@ for ((round = 1; round <= rounds; round++)); do
   for i in "${!scenarios[@]}"; do
     read -r -a load <<<"${scenarios[$i]}"
     dir="$out/$((i + 1))-${load[0]}"
-    for spec in "${servers[@]}"; do
+    # Round r starts with the r-th server, so that none always runs first (the machine's cold start, a
+    # settling page cache) or always right after the same neighbour.
+    for ((k = 0; k < ${#servers[@]}; k++)); do
+      spec="${servers[(k + round - 1) % ${#servers[@]}]}"
       name="${spec%%=*}"
       run="$dir/$name-$round"
       mkdir -p "$run"
