@@ -223,7 +223,7 @@ public final class CarpartyScenario extends Scenario {
      * Waits until every game server was told of each of its clients. {@code login_server} has no reply to
      * wait for, so a client may log in before a slow server has handled its room's: it is refused with 1008
      * {@code unknown server_code}, and logs in again on a new connection, every {@link #LOGIN_RETRY_NS} until
-     * the set-up deadline. A game client would do the same.
+     * the set-up deadline.
      */
     private void awaitLogins(Run run, CountDownLatch allConnected, long deadlineNs) throws InterruptedException {
         while (!await(allConnected, Math.min(deadlineNs, System.nanoTime() + LOGIN_RETRY_NS))) {
