@@ -24,6 +24,9 @@ public final class CarpartyScenario extends Scenario {
     private static final byte[] ACTION = "\"action\"".getBytes(StandardCharsets.UTF_8);
     /** How often set-up logs refused clients in again (see {@link #awaitLogins}). */
     private static final long LOGIN_RETRY_NS = 100_000_000L;
+    /** relay's Close for a login_client whose room no game server owns (protocols.md). */
+    private static final int REFUSED = 1008;
+    private static final String UNKNOWN_ROOM = "unknown server_code";
 
     @Option(names = {"-R", "--rooms"}, defaultValue = "10", description = "Rooms (game servers). Default: ${DEFAULT-VALUE}")
     int rooms;
@@ -164,7 +167,7 @@ public final class CarpartyScenario extends Scenario {
 
         @Override
         public void onClosed(WsConnection c, int code, String reason, boolean initiatedByUs) {
-            if (settingUp && code == 1008 && reason != null && reason.contains("unknown server_code")) {
+            if (settingUp && code == REFUSED && reason != null && reason.contains(UNKNOWN_ROOM)) {
                 refusedLogins.add(this); // logged in before its room's game server: it tries again
                 return;
             }
@@ -226,7 +229,11 @@ public final class CarpartyScenario extends Scenario {
      * the set-up deadline.
      */
     private void awaitLogins(Run run, CountDownLatch allConnected, long deadlineNs) throws InterruptedException {
-        while (!await(allConnected, Math.min(deadlineNs, System.nanoTime() + LOGIN_RETRY_NS))) {
+        while (true) {
+            long retryAtNs = System.nanoTime() + LOGIN_RETRY_NS;
+            if (await(allConnected, retryAtNs - deadlineNs < 0 ? retryAtNs : deadlineNs)) {
+                break;
+            }
             if (System.nanoTime() - deadlineNs >= 0) {
                 run.errors.add("login timeout (game server got no connect)", allConnected.getCount());
                 break;
@@ -237,7 +244,7 @@ public final class CarpartyScenario extends Scenario {
             }
         }
         settingUp = false;
-        refusedLogins.forEach(c -> run.errors.add("closed 1008 (unknown server_code)"));
+        refusedLogins.forEach(c -> countClose(run, REFUSED, UNKNOWN_ROOM, false)); // still refused at the deadline
     }
 
     @Override
