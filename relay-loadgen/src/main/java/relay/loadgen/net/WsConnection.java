@@ -31,6 +31,9 @@ public final class WsConnection implements MessageHandler {
 
     public enum State { CONNECTING, HANDSHAKING, OPEN, CLOSING, CLOSED }
 
+    /** A server's empty Ping (final, unmasked), decoded once at open: see {@link #primeControlPath}. */
+    private static final byte[] PRIMING_PING = {(byte) (0x80 | Opcode.PING), 0};
+
     private final EventLoop loop;
     private final WsListener listener;
     private final InetSocketAddress remote;
@@ -213,8 +216,26 @@ public final class WsConnection implements MessageHandler {
         System.arraycopy(bytes, end, bytes, 0, left);
         in.position(left);
         state = State.OPEN;
+        primeControlPath();
         listener.onOpen(this, System.nanoTime());
         return state == State.OPEN;
+    }
+
+    /**
+     * Decodes one canned empty Ping through this connection's own reader, as if the server had sent it, and
+     * drops the Pong it queues. The first real Ping would otherwise reach a receive path that the JIT compiled
+     * with its control-frame branches as traps (no frame had taken them), and throw that path back to the
+     * interpreter mid-run, while it times deliveries. That would charge only servers that send keep-alive
+     * Pings (relay; the peers send none) for the generator's own warm-up. Nothing goes on the wire.
+     */
+    private void primeControlPath() {
+        int queued = out.position();
+        try {
+            reader.read(PRIMING_PING, 0, PRIMING_PING.length);
+        } catch (ProtocolException e) {
+            throw new IllegalStateException("the canned Ping is a valid frame", e);
+        }
+        out.position(queued);
     }
 
     /**
