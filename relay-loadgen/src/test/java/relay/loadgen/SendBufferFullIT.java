@@ -10,8 +10,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +27,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import relay.json.Json;
 import relay.loadgen.scenario.Run;
 import relay.ws.FrameWriter;
-import relay.ws.Handshake;
 
 /**
  * Every scenario counts a paced message its connection would not queue as a {@code send buffer full} error.
@@ -78,23 +75,10 @@ class SendBufferFullIT {
     private static void upgradeAndStopReading(Socket s) {
         try {
             InputStream in = s.getInputStream();
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().endsWith("\r\n\r\n")) {
-                int b = in.read();
-                if (b < 0) {
-                    return;
-                }
-                head.append((char) b);
-            }
-            String key = head.toString().lines()
-                    .filter(l -> l.regionMatches(true, 0, "Sec-WebSocket-Key:", 0, 18))
-                    .map(l -> l.substring(18).trim()).findFirst().orElseThrow();
             OutputStream out = s.getOutputStream();
-            out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Accept: " + Handshake.acceptValue(key) + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-            String setUp = readTextFrame(in);
-            String answer = setUp == null ? null : answerTo(setUp);
+            RawServerEnd.acceptUpgrade(in, out);
+            RawServerEnd.MaskedFrame setUp = RawServerEnd.MaskedFrame.read(in);
+            String answer = setUp == null ? null : answerTo(setUp.text());
             if (answer != null) {
                 out.write(FrameWriter.encodeText(answer));
                 out.flush();
@@ -102,26 +86,6 @@ class SendBufferFullIT {
         } catch (IOException e) {
             // the test is over
         }
-    }
-
-    /** One masked client frame's payload as text (RFC 6455 5.2); null at the end of the stream. */
-    private static String readTextFrame(InputStream in) throws IOException {
-        byte[] head = in.readNBytes(2);
-        if (head.length < 2) {
-            return null;
-        }
-        long length = head[1] & 0x7f;
-        if (length == 126) {
-            length = ByteBuffer.wrap(in.readNBytes(2)).getShort() & 0xffff;
-        } else if (length == 127) {
-            length = ByteBuffer.wrap(in.readNBytes(8)).getLong();
-        }
-        byte[] mask = in.readNBytes(4);
-        byte[] payload = in.readNBytes(Math.toIntExact(length));
-        for (int i = 0; i < payload.length; i++) {
-            payload[i] ^= mask[i & 3];
-        }
-        return new String(payload, StandardCharsets.UTF_8);
     }
 
     /** The server's answer to a booth or signaling set-up message (protocols.md), else null. */

@@ -32,7 +32,7 @@ public final class WsConnection implements MessageHandler {
     public enum State { CONNECTING, HANDSHAKING, OPEN, CLOSING, CLOSED }
 
     /** A server's empty Ping (final, unmasked), decoded once at open: see {@link #primeControlPath}. */
-    private static final byte[] PRIMING_PING = {(byte) (0x80 | Opcode.PING), 0};
+    private static final byte[] PRIMING_PING = FrameWriter.encode(Opcode.PING, new byte[0]);
 
     private final EventLoop loop;
     private final WsListener listener;
